@@ -1,0 +1,281 @@
+package org.daisyjava.launcher.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * A node of the YAML config that knows its key path and line, so that every conversion error
+ * names both. Typed getters convert eagerly and throw {@link ConfigException}.
+ */
+final class ConfigNode {
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]B?|B)?", Pattern.CASE_INSENSITIVE);
+
+  private final String file;
+  private final String path;
+  private final Node node;
+
+  ConfigNode(String file, String path, Node node) {
+    this.file = file;
+    this.path = path;
+    this.node = node;
+  }
+
+  String path() {
+    return path;
+  }
+
+  /** 1-based line of this node. */
+  int line() {
+    return node.getStartMark().getLine() + 1;
+  }
+
+  ConfigException error(String problem) {
+    return new ConfigException(file, line(), path, problem);
+  }
+
+  boolean isNull() {
+    return node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+  }
+
+  // ---- mappings ----
+
+  boolean isMapping() {
+    return node instanceof MappingNode;
+  }
+
+  private MappingNode mapping() throws ConfigException {
+    if (node instanceof MappingNode m) {
+      return m;
+    }
+    throw error("expected a mapping (key: value), got " + describe());
+  }
+
+  /** The entries of a mapping, in file order; duplicate keys are an error. */
+  Map<String, ConfigNode> entries() throws ConfigException {
+    Map<String, ConfigNode> out = new LinkedHashMap<>();
+    for (NodeTuple t : mapping().getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode k)) {
+        throw new ConfigNode(file, path, t.getKeyNode()).error("keys must be plain names");
+      }
+      String key = k.getValue();
+      ConfigNode child = new ConfigNode(file, childPath(key), t.getValueNode());
+      if (out.put(key, child) != null) {
+        throw new ConfigNode(file, childPath(key), k).error("key given twice");
+      }
+    }
+    return out;
+  }
+
+  private String childPath(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  /** Fails on the first key not in {@code allowed}, listing the allowed ones. */
+  void allowOnly(Set<String> allowed) throws ConfigException {
+    for (NodeTuple t : mapping().getValue()) {
+      String key = ((ScalarNode) t.getKeyNode()).getValue();
+      if (!allowed.contains(key)) {
+        throw new ConfigNode(file, childPath(key), t.getKeyNode())
+            .error("unknown key (allowed here: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+      }
+    }
+  }
+
+  /** The child under {@code key}, or null if absent or explicitly null. */
+  ConfigNode get(String key) throws ConfigException {
+    ConfigNode c = entries().get(key);
+    return c == null || c.isNull() ? null : c;
+  }
+
+  ConfigNode require(String key) throws ConfigException {
+    ConfigNode c = get(key);
+    if (c == null) {
+      throw error("missing required key '" + key + "'");
+    }
+    return c;
+  }
+
+  // ---- sequences ----
+
+  boolean isList() {
+    return node instanceof SequenceNode;
+  }
+
+  List<ConfigNode> list() throws ConfigException {
+    if (!(node instanceof SequenceNode s)) {
+      throw error("expected a list, got " + describe());
+    }
+    List<ConfigNode> out = new ArrayList<>();
+    List<Node> items = s.getValue();
+    for (int i = 0; i < items.size(); i++) {
+      out.add(new ConfigNode(file, path + "[" + i + "]", items.get(i)));
+    }
+    return out;
+  }
+
+  List<String> stringList() throws ConfigException {
+    List<String> out = new ArrayList<>();
+    for (ConfigNode c : list()) {
+      out.add(c.string());
+    }
+    return out;
+  }
+
+  long[] longArray() throws ConfigException {
+    List<ConfigNode> items = list();
+    long[] out = new long[items.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = items.get(i).integer();
+    }
+    return out;
+  }
+
+  // ---- scalars ----
+
+  private ScalarNode scalar(String expected) throws ConfigException {
+    if (node instanceof ScalarNode s && !s.getTag().equals(Tag.NULL)) {
+      return s;
+    }
+    throw error("expected " + expected + ", got " + describe());
+  }
+
+  /** A string; numbers and booleans are taken as written. Control characters are rejected. */
+  String string() throws ConfigException {
+    String v = scalar("a string").getValue();
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (Character.isISOControl(c) && c != '\t') {
+        throw error("must not contain newlines or control characters");
+      }
+    }
+    return v;
+  }
+
+  /** A string that may span lines (a command); other control characters are still rejected. */
+  String text() throws ConfigException {
+    String v = scalar("a string").getValue();
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (Character.isISOControl(c) && c != '\t' && c != '\n') {
+        throw error("must not contain control characters");
+      }
+    }
+    return v;
+  }
+
+  long integer() throws ConfigException {
+    ScalarNode s = scalar("an integer");
+    String v = s.getValue().replace("_", "");
+    if (s.getTag().equals(Tag.INT)) {
+      try {
+        return Long.parseLong(v.startsWith("+") ? v.substring(1) : v);
+      } catch (NumberFormatException e) {
+        throw error("integer out of range: " + s.getValue());
+      }
+    }
+    throw error("expected an integer, got '" + s.getValue() + "'");
+  }
+
+  int intValue(int min, int max) throws ConfigException {
+    long v = integer();
+    if (v < min || v > max) {
+      throw error("must be between " + min + " and " + max + ", got " + v);
+    }
+    return (int) v;
+  }
+
+  double number() throws ConfigException {
+    ScalarNode s = scalar("a number");
+    if (s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT)) {
+      try {
+        return Double.parseDouble(s.getValue().replace("_", ""));
+      } catch (NumberFormatException e) {
+        // fall through to the error below
+      }
+    }
+    throw error("expected a number, got '" + s.getValue() + "'");
+  }
+
+  boolean bool() throws ConfigException {
+    ScalarNode s = scalar("true or false");
+    if (s.getTag().equals(Tag.BOOL)) {
+      String v = s.getValue().toLowerCase(Locale.ROOT);
+      return v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("y");
+    }
+    throw error("expected true or false, got '" + s.getValue() + "'");
+  }
+
+  /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h} (also {@code 1d}, {@code 1.5s}). */
+  Duration duration() throws ConfigException {
+    String v = scalar("a duration such as 500ms, 30s, 10m or 2h").getValue().trim();
+    Matcher m = DURATION.matcher(v);
+    if (!m.matches()) {
+      throw error("expected a duration such as 500ms, 30s, 10m or 2h, got '" + v + "'");
+    }
+    double amount = Double.parseDouble(m.group(1));
+    double millis = switch (m.group(2)) {
+      case "ms" -> amount;
+      case "s" -> amount * 1e3;
+      case "m" -> amount * 60e3;
+      case "h" -> amount * 3600e3;
+      default -> amount * 86400e3;
+    };
+    if (millis > 1e13) {
+      throw error("duration too long: " + v);
+    }
+    return Duration.ofMillis(Math.round(millis));
+  }
+
+  /** A memory size such as {@code 512M} or {@code 16G}, kept as written (upper-cased unit). */
+  String size() throws ConfigException {
+    String v = scalar("a size such as 512M or 16G").getValue().trim();
+    if (!SIZE.matcher(v).matches()) {
+      throw error("expected a size such as 512M or 16G, got '" + v + "'");
+    }
+    return v.toUpperCase(Locale.ROOT);
+  }
+
+  /** One of {@code allowed} (exact match). */
+  String oneOf(List<String> allowed) throws ConfigException {
+    String v = string();
+    if (!allowed.contains(v)) {
+      throw error("expected one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    }
+    return v;
+  }
+
+  /** A mapping of plain string values (e.g. environment variables). */
+  Map<String, String> stringMap() throws ConfigException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigNode> e : entries().entrySet()) {
+      out.put(e.getKey(), e.getValue().string());
+    }
+    return out;
+  }
+
+  private String describe() {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    ScalarNode s = (ScalarNode) node;
+    return s.getTag().equals(Tag.NULL) ? "nothing (null)" : "'" + s.getValue() + "'";
+  }
+}

@@ -1,0 +1,32 @@
+package org.daisyjava.launcher.config;
+
+import java.time.Duration;
+import org.daisyjava.core.BlockCode;
+import org.daisyjava.scheduler.graph.TaskGeometry;
+
+/**
+ * One entry of {@code tasks:}.
+ *
+ * @param geometry blocks and dependencies
+ * @param voxelSize the voxel size the ROIs are multiples of, or null
+ * @param timeout a block running longer is failed and retried; null = no limit
+ * @param process user code per block; null if the task can only be planned
+ * @param check tells whether a block is already done; null = none
+ * @param slurm the top-level {@code slurm:} section with this task's overrides
+ * @param lsf likewise for LSF
+ */
+public record TaskConfig(
+    TaskGeometry geometry,
+    long[] voxelSize,
+    int numWorkers,
+    int maxRetries,
+    Duration timeout,
+    BlockCode process,
+    BlockCode check,
+    SlurmSettings slurm,
+    LsfSettings lsf) {
+
+  public String name() {
+    return geometry.name();
+  }
+}
