@@ -49,6 +49,11 @@ public final class RootCursor {
     return id;
   }
 
+  /** Moves past the last root: {@link #next} returns -1 from now on. */
+  public void skipAll() {
+    exhausted = true;
+  }
+
   /** True if {@link #next} would return -1. */
   public boolean isExhausted() {
     return exhausted;

@@ -1,0 +1,120 @@
+package org.daisyjava.core.protocol;
+
+import org.daisyjava.core.Block;
+import org.daisyjava.core.BlockCode;
+
+/**
+ * The messages between scheduler and workers (see PROTOCOL.md). Each is one ZeroMQ frame holding
+ * one JSON object with {@code "v"} (protocol version) and {@code "type"}.
+ */
+public sealed interface Message {
+  /** The protocol version every message carries; others are logged and dropped. */
+  int VERSION = 1;
+
+  /** The {@code "type"} field of this message. */
+  String type();
+
+  // ---- worker -> scheduler ----
+
+  /**
+   * First message of a worker: who it is and which task it serves.
+   *
+   * @param name a human-readable name, e.g. {@code host:pid}
+   * @param key the run's shared secret from the key file, or null
+   * @param job the cluster job id the worker runs in (e.g. {@code 123_4}), or null
+   */
+  record Hello(String task, String name, String host, long pid, String key, String job)
+      implements Message {
+    public String type() {
+      return "hello";
+    }
+  }
+
+  /** Asks for one block. Answered by exactly one {@link Assign} or {@link NoMoreBlocks}. */
+  record Acquire() implements Message {
+    public String type() {
+      return "acquire";
+    }
+  }
+
+  /**
+   * A block the worker held is finished.
+   *
+   * @param success true if the block's code succeeded
+   * @param error what went wrong (null on success)
+   */
+  record Release(long blockId, boolean success, String error) implements Message {
+    public String type() {
+      return "release";
+    }
+  }
+
+  /** The worker is leaving (normally after {@link NoMoreBlocks}). */
+  record Goodbye(String reason) implements Message {
+    public String type() {
+      return "goodbye";
+    }
+  }
+
+  // ---- scheduler -> worker ----
+
+  /**
+   * Answer to {@link Hello}.
+   *
+   * @param workerId the worker's id within the run ({@code DAISY_WORKER_ID})
+   * @param process how to run the task's blocks; null for in-process workers that bring their own
+   * @param heartbeatMillis how often each side sends a heartbeat when otherwise silent
+   * @param liveness missed heartbeats after which the peer counts as dead
+   * @param runDir the run directory ({@code DAISY_RUN_DIR})
+   */
+  record Welcome(long workerId, BlockCode process, long heartbeatMillis, int liveness, String runDir)
+      implements Message {
+    public String type() {
+      return "welcome";
+    }
+  }
+
+  /** A block to run; {@code attempt} is 1 on the first try. */
+  record Assign(Block block, int attempt) implements Message {
+    public String type() {
+      return "block";
+    }
+  }
+
+  /** No block is ready now; the request stays queued and is answered when one is. */
+  record Wait() implements Message {
+    public String type() {
+      return "wait";
+    }
+  }
+
+  /** The task has no more blocks: finish what you hold, say goodbye and exit 0. */
+  record NoMoreBlocks() implements Message {
+    public String type() {
+      return "no_more_blocks";
+    }
+  }
+
+  /** The scheduler gave this block to someone else (timeout): stop working on it. */
+  record Abandon(long blockId, String reason) implements Message {
+    public String type() {
+      return "abandon";
+    }
+  }
+
+  /** The scheduler refuses this worker (wrong key, unknown task, …): exit non-zero. */
+  record Refuse(String reason) implements Message {
+    public String type() {
+      return "refuse";
+    }
+  }
+
+  // ---- both ways ----
+
+  /** Sent when a side has been silent for one heartbeat interval. */
+  record Heartbeat() implements Message {
+    public String type() {
+      return "heartbeat";
+    }
+  }
+}

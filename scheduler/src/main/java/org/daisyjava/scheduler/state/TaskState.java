@@ -1,0 +1,50 @@
+package org.daisyjava.scheduler.state;
+
+import java.util.function.LongPredicate;
+import org.daisyjava.scheduler.graph.RootCursor;
+
+/**
+ * Mutable scheduling state of one task. Holds only the frontier: ready blocks beyond the lazily
+ * walked roots, blocks in flight (as a count), and done blocks that still have downstream blocks
+ * to finish.
+ */
+final class TaskState {
+  final int index;
+  final long total;
+  final int maxRetries;
+  final RootCursor roots;
+  /** Blocks made ready by finished upstream blocks, and retries. */
+  final LongQueue ready = new LongQueue();
+  /** Done blocks whose downstream blocks are not all finished → how many are not. */
+  final LongIntMap doneWaiting = new LongIntMap();
+  /** Blocks with failed attempts → how many. */
+  final LongIntMap failedAttempts = new LongIntMap();
+  /** Blocks recorded done by an earlier run (null: none). */
+  final LongPredicate resumed;
+
+  long completed;
+  long skipped;
+  long failed;
+  long orphaned;
+  long retries;
+  long inFlight;
+  boolean finished;
+  String abandonReason;
+
+  TaskState(int index, long total, int maxRetries, RootCursor roots, LongPredicate resumed) {
+    this.index = index;
+    this.total = total;
+    this.maxRetries = maxRetries;
+    this.roots = roots;
+    this.resumed = resumed;
+  }
+
+  boolean hasReady() {
+    return !finished && (!ready.isEmpty() || !roots.isExhausted());
+  }
+
+  TaskCounts counts() {
+    return new TaskCounts(total, completed, skipped, failed, orphaned, retries, inFlight,
+        ready.size(), finished);
+  }
+}
