@@ -59,6 +59,9 @@ die() {
     log "last lines of $2:"
     tail -n 30 "$2" | sed 's/^/    /' >&2
   fi
+  if [[ -n $(ls "$RUN_DIR"/*.started 2>/dev/null || true) ]]; then
+    log "daemons started so far are left running; '$0 stop' stops them"
+  fi
   exit 1
 }
 
@@ -159,7 +162,11 @@ install_packages() {
 }
 
 prepare_dirs() {
-  install -d -m 0755 -o root -g root "$RUN_DIR" "$LOG_DIR" "$STATE_DIR"
+  # The log dir stays root's: munged refuses a log path with a directory owned
+  # by anyone but root or munge. Cost: slurmctld logs a harmless
+  # "error: chdir(/var/log/slurm-local): Permission denied" (it only wants a
+  # writable cwd for core dumps).
+  install -d -m 0755 -o root -g root "$RUN_DIR" "$STATE_DIR" "$LOG_DIR"
   # munged refuses directories writable by others; the package makes these,
   # but /run is a tmpfs on most machines and /run/munge vanishes on reboot.
   install -d -m 0755 -o munge -g munge /run/munge
@@ -168,8 +175,8 @@ prepare_dirs() {
   # slurmctld runs as user slurm: its state and log files must be its own.
   install -d -m 0700 -o slurm -g slurm "$CTLD_STATE_DIR"
   install -d -m 0755 -o root -g root "$SLURMD_SPOOL_DIR"
-  # Create the logs with their writers as owners, so one root-owned log dir
-  # serves all three daemons.
+  # Create the logs with their writers as owners, so one log dir serves all
+  # three daemons.
   local f owner
   for f in "$MUNGED_LOG:munge" "$SLURMCTLD_LOG:slurm" "$JOBCOMP_LOG:slurm" "$SLURMD_LOG:root"; do
     owner=${f#*:}
@@ -255,7 +262,7 @@ start_munged() {
   # munged must run as munge (it refuses root-owned key/socket mismatches);
   # it daemonises and writes its pid file itself.
   runuser -u munge -- /usr/sbin/munged --pid-file="$MUNGED_PIDFILE" \
-    --log-file="$MUNGED_LOG" ||
+    --log-file="$MUNGED_LOG" 9>&- ||
     die "munged failed to start" "$MUNGED_LOG"
   wait_pidfile munged "$MUNGED_PIDFILE" "$MUNGED_LOG"
   local i
@@ -272,7 +279,7 @@ start_slurmctld() {
   log "starting slurmctld"
   # -c: clean start. Saved state from a killed controller is stale (ghost
   # RUNNING jobs, reused job ids), and tests want a fresh cluster anyway.
-  /usr/sbin/slurmctld -c -f "$SLURM_CONF" >>"$SLURMCTLD_LOG" 2>&1 ||
+  /usr/sbin/slurmctld -c -f "$SLURM_CONF" >>"$SLURMCTLD_LOG" 2>&1 9>&- ||
     die "slurmctld failed to start" "$SLURMCTLD_LOG"
   wait_pidfile slurmctld "$SLURMCTLD_PIDFILE" "$SLURMCTLD_LOG"
   return 0
@@ -280,7 +287,7 @@ start_slurmctld() {
 
 start_slurmd() {
   log "starting slurmd"
-  /usr/sbin/slurmd -f "$SLURM_CONF" >>"$SLURMD_LOG" 2>&1 ||
+  /usr/sbin/slurmd -f "$SLURM_CONF" >>"$SLURMD_LOG" 2>&1 9>&- ||
     die "slurmd failed to start" "$SLURMD_LOG"
   wait_pidfile slurmd "$SLURMD_PIDFILE" "$SLURMD_LOG"
 }
@@ -293,13 +300,15 @@ wait_node_ready() {
   local deadline state="" s
   deadline=$(($(date +%s) + START_TIMEOUT))
   while (($(date +%s) < deadline)); do
-    state=$(node_state)
-    for s in "$@"; do [[ $state == "$s" ]] && return 0; done
-    # Fail fast if a daemon died instead of waiting out the timeout.
+    # Fail fast if a daemon died (e.g. port 6817 taken: slurmctld daemonises,
+    # then dies on bind) -- and check before sinfo, which retries a missing
+    # controller for ~10 s.
     [[ -n $(running_pid slurmctld "$SLURMCTLD_PIDFILE") ]] ||
       die "slurmctld died during start-up" "$SLURMCTLD_LOG"
     [[ -n $(running_pid slurmd "$SLURMD_PIDFILE") ]] ||
       die "slurmd died during start-up" "$SLURMD_LOG"
+    state=$(node_state)
+    for s in "$@"; do [[ $state == "$s" ]] && return 0; done
     sleep 0.2
   done
   log "node state after ${START_TIMEOUT}s: '${state:-<no answer>}'"
@@ -397,6 +406,8 @@ main() {
   case $1 in
     start | stop)
       # Serialise concurrent start/stop calls (e.g. parallel test set-ups).
+      # Every daemon is launched with '9>&-': one that inherited fd 9 would
+      # hold this lock for its whole life and block every later call.
       install -d -m 0755 "$RUN_DIR"
       exec 9>"$LOCK_FILE"
       flock -w 300 9 || die "timed out waiting for $LOCK_FILE"

@@ -54,6 +54,7 @@ public final class MessageCodec {
         out.writeNumberField("pid", h.pid());
         writeOptional(out, "key", h.key());
         writeOptional(out, "job", h.job());
+        writeOptional(out, "log", h.log());
       } else if (m instanceof Welcome w) {
         out.writeNumberField("worker_id", w.workerId());
         if (w.process() != null) {
@@ -132,7 +133,7 @@ public final class MessageCodec {
     return switch (type) {
       case "hello" -> new Hello(text(root, "task", true), text(root, "name", true),
           text(root, "host", true), number(root, "pid"), text(root, "key", false),
-          text(root, "job", false));
+          text(root, "job", false), text(root, "log", false));
       case "acquire" -> new Acquire();
       case "release" -> {
         String status = text(root, "status", true);

@@ -1,0 +1,62 @@
+package org.daisyjava.scheduler.server;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/** One connected worker, known by its ZeroMQ routing id. Owned by the loop thread. */
+final class WorkerSession {
+  final byte[] routingId;
+  final long id;
+  final int task;
+  final String name;
+  final String job;
+  final String log;
+  /** Blocks held, in the order handed out (the worker runs them in this order). */
+  final ArrayDeque<Lease> leases = new ArrayDeque<>();
+  /** Acquires not yet answered with a block. */
+  int waiting;
+  long lastHeard;
+  long lastSent;
+  boolean gone;
+
+  WorkerSession(byte[] routingId, long id, int task, String name, String job, String log, long now) {
+    this.routingId = routingId;
+    this.id = id;
+    this.task = task;
+    this.name = name;
+    this.job = job;
+    this.log = log;
+    this.lastHeard = now;
+    this.lastSent = now;
+  }
+
+  /** Removes and returns the lease of {@code blockId}, or null if the worker does not hold it. */
+  Lease release(long blockId, long now) {
+    boolean head = true;
+    for (Iterator<Lease> it = leases.iterator(); it.hasNext(); ) {
+      Lease l = it.next();
+      if (l.blockId == blockId) {
+        it.remove();
+        if (head && !leases.isEmpty()) {
+          leases.peekFirst().clockStart = now; // the next block starts running now
+        }
+        return l;
+      }
+      head = false;
+    }
+    return null;
+  }
+
+  /** How the summary names this worker: id, name, job, log file. */
+  String describe() {
+    StringBuilder s = new StringBuilder("worker ").append(id).append(" (").append(name);
+    if (job != null) {
+      s.append(", job ").append(job);
+    }
+    s.append(")");
+    if (log != null) {
+      s.append(", log ").append(log);
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,284 @@
+package org.daisyjava.scheduler.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.daisyjava.core.BlockCode;
+import org.daisyjava.core.Roi;
+import org.daisyjava.core.protocol.Message;
+import org.daisyjava.core.protocol.Message.Abandon;
+import org.daisyjava.core.protocol.Message.Acquire;
+import org.daisyjava.core.protocol.Message.Assign;
+import org.daisyjava.core.protocol.Message.NoMoreBlocks;
+import org.daisyjava.core.protocol.Message.Refuse;
+import org.daisyjava.core.protocol.Message.Release;
+import org.daisyjava.core.protocol.Message.Welcome;
+import org.daisyjava.scheduler.graph.DependencyGraph;
+import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.scheduler.graph.TaskGeometry;
+import org.daisyjava.scheduler.state.SchedulingState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SchedulerServerTest {
+  private SchedulerServer server;
+
+  static DependencyGraph graph() {
+    return DependencyGraph.of(List.of(
+        new TaskGeometry("a", Roi.of(new long[] {0, 0}, new long[] {100, 100}),
+            Roi.of(new long[] {-5, -5}, new long[] {20, 20}), Roi.of(new long[] {0, 0}, new long[] {10, 10}),
+            Fit.VALID, true, List.of()),
+        new TaskGeometry("b", Roi.of(new long[] {0, 0}, new long[] {100, 100}),
+            Roi.of(new long[] {0, 0}, new long[] {10, 10}), Roi.of(new long[] {0, 0}, new long[] {10, 10}),
+            Fit.VALID, false, List.of("a"))));
+  }
+
+  SchedulerServer start(DependencyGraph g, Duration timeout, String key, DoneRecorder recorder,
+      Duration heartbeat) {
+    SchedulingState state = new SchedulingState(g, new int[] {2, 2}, null);
+    List<TaskSettings> ts = new ArrayList<>();
+    for (int t = 0; t < g.taskCount(); t++) {
+      ts.add(new TaskSettings(BlockCode.of(BlockCode.Kind.COMMAND, "true"), timeout, null));
+    }
+    server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0, heartbeat, 3, key,
+        "/runs/x", ts), recorder);
+    server.start();
+    return server;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Pulls blocks of {@code task} one at a time until no_more_blocks; returns their ids. */
+  static List<Long> drain(RawWorker w, String task) {
+    List<Long> ids = new ArrayList<>();
+    while (true) {
+      w.send(new Acquire());
+      Message m = w.next();
+      if (m instanceof NoMoreBlocks) {
+        return ids;
+      }
+      Assign a = assertInstanceOf(Assign.class, m);
+      assertEquals(task, a.block().task());
+      ids.add(a.block().id());
+      w.send(new Release(a.block().id(), true, null));
+    }
+  }
+
+  @Test
+  void welcomeCarriesTheTaskSettingsAndAllBlocksRunOnce() {
+    DependencyGraph g = graph();
+    start(g, null, null, null, Duration.ofMillis(200));
+    try (RawWorker a = new RawWorker(server.port()); RawWorker b = new RawWorker(server.port())) {
+      Welcome wa = a.hello("a", null);
+      assertEquals(BlockCode.of(BlockCode.Kind.COMMAND, "true"), wa.process());
+      assertEquals(200, wa.heartbeatMillis());
+      assertEquals(3, wa.liveness());
+      assertEquals("/runs/x", wa.runDir());
+      Welcome wb = b.hello("b", null);
+      assertTrue(wb.workerId() != wa.workerId());
+      List<Long> ranA = drain(a, "a");
+      assertEquals(g.grid(0).blockCount(), ranA.size());
+      assertEquals(ranA.size(), new HashSet<>(ranA).size());
+      List<Long> ranB = drain(b, "b");
+      assertEquals(g.grid(1).blockCount(), ranB.size());
+    }
+    awaitFinished();
+  }
+
+  @Test
+  void garbageIsLoggedAndDroppedAndTheRunCompletes() {
+    start(graph(), null, null, null, Duration.ofMillis(200));
+    try (RawWorker w = new RawWorker(server.port()); RawWorker stranger = new RawWorker(server.port())) {
+      w.hello("a", null);
+      w.sendRaw(new byte[] {0, 1, 2, (byte) 0xff});                     // not JSON
+      w.sendRaw("{\"v\":2,\"type\":\"acquire\"}");                      // another version
+      w.sendRaw("{\"v\":1,\"type\":\"steal_blocks\"}");                 // unknown type
+      w.sendRaw("{\"v\":1,\"type\":\"release\",\"block_id\":\"x\"}");   // mistyped field
+      w.sendRaw("[1,2,3]");                                             // not an object
+      w.send(new Release(3, true, null));                              // a block it does not hold
+      w.socket.sendMore("two".getBytes());                             // two frames
+      w.socket.send("frames".getBytes(), 0);
+      stranger.send(new Acquire());                                    // never said hello
+      assertInstanceOf(Refuse.class, stranger.next());
+      List<Long> ran = drain(w, "a");
+      assertEquals(81, ran.size());
+      assertTrue(server.snapshot().droppedMessages() >= 8, "dropped " + server.snapshot().droppedMessages());
+    }
+    try (RawWorker w = new RawWorker(server.port())) {
+      w.hello("b", null);
+      assertEquals(100, drain(w, "b").size());
+    }
+    awaitFinished();
+    assertEquals(81, server.snapshot().task("a").counts().completed());
+  }
+
+  @Test
+  void wrongKeyAndUnknownTaskAreRefused() {
+    start(graph(), null, "s3cret", null, Duration.ofMillis(200));
+    try (RawWorker w = new RawWorker(server.port())) {
+      w.send(new Message.Hello("a", "x", "h", 1, "wrong", null));
+      assertTrue(w.next(Refuse.class).reason().contains("wrong key"));
+      w.send(new Message.Hello("nope", "x", "h", 1, "s3cret", null));
+      assertTrue(w.next(Refuse.class).reason().contains("unknown task"));
+      w.send(new Message.Hello("a", "x", "h", 1, "s3cret", null));
+      w.next(Welcome.class);
+    }
+  }
+
+  @Test
+  void aSilentWorkerIsBuriedAndItsBlockGoesToAnother() throws Exception {
+    start(graph(), null, null, null, Duration.ofMillis(100));
+    try (RawWorker silent = new RawWorker(server.port())) {
+      silent.hello("a", null);
+      silent.send(new Acquire());
+      long held = silent.next(Assign.class).block().id();
+      // say nothing more: after 3 x 100 ms the scheduler buries it
+      Thread.sleep(600);
+      try (RawWorker other = new RawWorker(server.port())) {
+        other.hello("a", null);
+        List<Long> ran = drainWithHeartbeats(other);
+        assertTrue(ran.contains(held), "the lost block ran elsewhere");
+        assertEquals(81, ran.size());
+      }
+    }
+    awaitFinishedTask("a");
+    assertEquals(1, server.snapshot().task("a").counts().retries());
+    assertEquals(1, server.snapshot().task("a").workersLost());
+  }
+
+  private static List<Long> drainWithHeartbeats(RawWorker w) {
+    List<Long> ids = new ArrayList<>();
+    while (true) {
+      w.send(new Acquire());
+      Message m = w.next();
+      if (m instanceof NoMoreBlocks) {
+        return ids;
+      }
+      Assign a = assertInstanceOf(Assign.class, m);
+      ids.add(a.block().id());
+      w.send(new Release(a.block().id(), true, null));
+    }
+  }
+
+  @Test
+  void aLeasePastTheTimeoutIsAbandonedAndRetried() throws Exception {
+    start(graph(), Duration.ofMillis(300), null, null, Duration.ofMillis(100));
+    try (RawWorker slow = new RawWorker(server.port())) {
+      slow.hello("a", null);
+      slow.send(new Acquire());
+      Assign first = slow.next(Assign.class);
+      // keep heartbeating but never release
+      long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      Abandon abandon = null;
+      while (abandon == null && System.nanoTime() < until) {
+        slow.send(new Message.Heartbeat());
+        slow.socket.setReceiveTimeOut(100);
+        byte[] f = slow.socket.recv(0);
+        if (f != null) {
+          Message m = org.daisyjava.core.protocol.MessageCodec.decode(f);
+          if (m instanceof Abandon a) {
+            abandon = a;
+          }
+        }
+      }
+      assertTrue(abandon != null, "no abandon within 5 s");
+      assertEquals(first.block().id(), abandon.blockId());
+      assertTrue(abandon.reason().contains("timed out after 300ms"), abandon.reason());
+      slow.socket.setReceiveTimeOut(10_000);
+      // a late release of the abandoned block is dropped
+      slow.send(new Release(first.block().id(), true, null));
+      slow.send(new Acquire());
+      Assign again = slow.next(Assign.class);
+      assertEquals(first.block().id(), again.block().id(), "the retry comes first");
+      assertEquals(2, again.attempt());
+    }
+  }
+
+  @Test
+  void aBlockCountsOnlyOnceItsRecordIsDurable() throws Exception {
+    AtomicLong seq = new AtomicLong();
+    List<long[]> records = new ArrayList<>();
+    DoneRecorder recorder = new DoneRecorder() {
+      @Override
+      public synchronized long record(int task, long blockId, boolean skipped) {
+        records.add(new long[] {task, blockId});
+        return seq.incrementAndGet();
+      }
+
+      @Override
+      public void flush() {
+        server.durable(seq.get());
+      }
+    };
+    start(graph(), null, null, recorder, Duration.ofMillis(200));
+    try (RawWorker w = new RawWorker(server.port())) {
+      w.hello("a", null);
+      w.send(new Acquire());
+      Assign a = w.next(Assign.class);
+      w.send(new Release(a.block().id(), true, null));
+      Thread.sleep(200);
+      assertEquals(0, server.snapshot().task("a").counts().completed(), "not durable yet");
+      assertEquals(1, records.size());
+      server.durable(1);
+      long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (server.snapshot().task("a").counts().completed() == 0 && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, server.snapshot().task("a").counts().completed());
+    }
+  }
+
+  @Test
+  void failedReleasesAreRetriedThenFailForGood() {
+    start(graph(), null, null, null, Duration.ofMillis(200));
+    try (RawWorker w = new RawWorker(server.port())) {
+      w.hello("a", null);
+      w.send(new Acquire());
+      long id = w.next(Assign.class).block().id();
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        w.send(new Release(id, false, "exit code 1"));
+        if (attempt < 3) {
+          w.send(new Acquire());
+          Assign again = w.next(Assign.class);
+          assertEquals(id, again.block().id());
+          assertEquals(attempt + 1, again.attempt());
+        }
+      }
+      Set<Long> rest = new HashSet<>(drain(w, "a"));
+      assertFalse(rest.contains(id));
+    }
+    awaitFinishedTask("a");
+    assertEquals(1, server.snapshot().task("a").counts().failed());
+    assertEquals("exit code 1", server.snapshot().failures().get(0).error());
+    assertTrue(server.snapshot().failures().get(0).source().startsWith("worker "));
+  }
+
+  private void awaitFinished() {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!server.snapshot().allFinished() && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertTrue(server.snapshot().allFinished());
+  }
+
+  private void awaitFinishedTask(String task) {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!server.snapshot().task(task).counts().finished() && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertTrue(server.snapshot().task(task).counts().finished());
+  }
+}
