@@ -28,6 +28,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    configureLogging();
     int code = run(args, System.out, System.err);
     System.out.flush();
     System.exit(code);
@@ -155,6 +156,24 @@ public final class Main {
         "Run (or resume) the blockwise pipeline in CONFIG.yaml.\n\nOptions:", options, 2, 2,
         "\nExit codes: 0 all blocks done, 1 some blocks failed or orphaned, 2 usage or config"
             + " error, 3 the cluster refused or lost the run, 130 interrupted.");
+  }
+
+  /**
+   * One line per log record; the console shows warnings and errors only (progress has the
+   * terminal), the run directory's daisy-launch.log gets everything from INFO up.
+   */
+  static void configureLogging() {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format",
+          "%1$tF %1$tT %4$s %5$s%6$s%n");
+    }
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler h : root.getHandlers()) {
+      if (h instanceof java.util.logging.ConsoleHandler) {
+        h.setLevel(java.util.logging.Level.WARNING);
+        h.setFormatter(new java.util.logging.SimpleFormatter());
+      }
+    }
   }
 
   static String version() {

@@ -232,7 +232,7 @@ public final class ConfigLoader {
     }
     return new TaskConfig(geometry, voxel, workers, retries, timeout, process, check,
         SlurmSettings.from(t.get("slurm"), slurm, true, configDir),
-        LsfSettings.from(t.get("lsf"), lsf, true, configDir));
+        LsfSettings.from(t.get("lsf"), lsf, true, configDir), t.line());
   }
 
   /** {@code {offset: [...], shape: [...]}} with positive shape; {@code dims} -1 = any. */

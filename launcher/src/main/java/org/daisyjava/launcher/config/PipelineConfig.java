@@ -25,6 +25,30 @@ public record PipelineConfig(
     String text,
     Path source) {
 
+  /**
+   * A pipeline built in code: the given tasks with every other setting at its default, except
+   * the scheduler's heartbeat.
+   */
+  public static PipelineConfig forTasks(String name, Path runDir, List<TaskConfig> tasks,
+      java.time.Duration heartbeatInterval, int heartbeatLiveness) {
+    DependencyGraph graph = DependencyGraph.of(tasks.stream().map(TaskConfig::geometry).toList());
+    SchedulerSettings s = SchedulerSettings.DEFAULTS;
+    SchedulerSettings scheduler = new SchedulerSettings(s.hosts(), s.portLow(), s.portHigh(),
+        heartbeatInterval, heartbeatLiveness, s.statusInterval());
+    return new PipelineConfig(name, runDir, "local", scheduler, WorkerSettings.DEFAULTS,
+        SlurmSettings.DEFAULTS, LsfSettings.DEFAULTS, null, List.copyOf(tasks), graph,
+        "# pipeline built in code: " + name + "\n", null);
+  }
+
+  /** Default per-task backend settings, for tasks built in code. */
+  public static SlurmSettings defaultSlurm() {
+    return SlurmSettings.DEFAULTS;
+  }
+
+  public static LsfSettings defaultLsf() {
+    return LsfSettings.DEFAULTS;
+  }
+
   public List<TaskGeometry> geometries() {
     return tasks.stream().map(TaskConfig::geometry).toList();
   }

@@ -14,6 +14,7 @@ import org.daisyjava.scheduler.graph.TaskGeometry;
  * @param check tells whether a block is already done; null = none
  * @param slurm the top-level {@code slurm:} section with this task's overrides
  * @param lsf likewise for LSF
+ * @param line the line of the task's entry in the config file (for messages)
  */
 public record TaskConfig(
     TaskGeometry geometry,
@@ -24,7 +25,8 @@ public record TaskConfig(
     BlockCode process,
     BlockCode check,
     SlurmSettings slurm,
-    LsfSettings lsf) {
+    LsfSettings lsf,
+    int line) {
 
   public String name() {
     return geometry.name();

@@ -1,0 +1,122 @@
+package org.daisyjava.launcher;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.daisyjava.launcher.backend.InProcessBackend;
+import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.config.TaskConfig;
+import org.daisyjava.launcher.run.LaunchException;
+import org.daisyjava.scheduler.server.TaskSnapshot;
+import org.daisyjava.scheduler.state.TaskCounts;
+import org.daisyjava.worker.BlockCheck;
+import org.daisyjava.worker.BlockFunction;
+
+/**
+ * Runs a pipeline built in code, with worker threads in this JVM:
+ *
+ * <pre>{@code
+ * RunResult result = Daisy.run(List.of(smooth, label));
+ * if (!result.succeeded()) { ... result.failures() ... }
+ * }</pre>
+ *
+ * The run has a run directory like any other (checkpoint log, status, summary); by default a
+ * fresh temporary one. With {@link Options#resume} a killed run continues where it stopped.
+ */
+public final class Daisy {
+  private Daisy() {}
+
+  /** Runs the tasks with default options (a temporary run directory, no output). */
+  public static RunResult run(List<Task> tasks) throws LaunchException {
+    return run(tasks, Options.defaults());
+  }
+
+  public static RunResult run(List<Task> tasks, Options options) throws LaunchException {
+    if (tasks == null || tasks.isEmpty()) {
+      throw new IllegalArgumentException("tasks must not be empty");
+    }
+    Map<String, BlockFunction> functions = new HashMap<>();
+    Map<String, BlockCheck> checks = new HashMap<>();
+    List<TaskConfig> configs = tasks.stream().map(t -> {
+      functions.put(t.name(), t.process());
+      if (t.check() != null) {
+        checks.put(t.name(), t.check());
+      }
+      return new TaskConfig(t.geometry(), null, t.numWorkers(), t.maxRetries(), t.timeout(), null,
+          null, PipelineConfig.defaultSlurm(), PipelineConfig.defaultLsf(), 0);
+    }).toList();
+    Path runDir = options.runDir;
+    if (runDir == null) {
+      try {
+        runDir = Files.createTempDirectory("daisy-run-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    PipelineConfig config = PipelineConfig.forTasks(options.name, runDir, configs,
+        options.heartbeatInterval, options.heartbeatLiveness);
+    LaunchOptions launch = new LaunchOptions(null, "local", options.resume, false, runDir, null, true);
+    PrintStream out = options.output != null ? options.output : new PrintStream(OutputStream.nullOutputStream());
+    Launch.Result r = Launch.execute(config, launch, new InProcessBackend.Factory(functions, checks), out, out);
+    Map<String, TaskCounts> counts = new LinkedHashMap<>();
+    for (TaskSnapshot t : r.snapshot().tasks()) {
+      counts.put(t.name(), t.counts());
+    }
+    return new RunResult(counts, r.snapshot().failures(), r.state(), r.exitCode());
+  }
+
+  /** How {@link Daisy#run} runs; immutable, change with the {@code with…} methods. */
+  public static final class Options {
+    private final String name;
+    private final Path runDir;
+    private final boolean resume;
+    private final Duration heartbeatInterval;
+    private final int heartbeatLiveness;
+    private final PrintStream output;
+
+    private Options(String name, Path runDir, boolean resume, Duration heartbeatInterval,
+        int heartbeatLiveness, PrintStream output) {
+      this.name = name;
+      this.runDir = runDir;
+      this.resume = resume;
+      this.heartbeatInterval = heartbeatInterval;
+      this.heartbeatLiveness = heartbeatLiveness;
+      this.output = output;
+    }
+
+    public static Options defaults() {
+      return new Options("pipeline", null, false, Duration.ofSeconds(1), 5, null);
+    }
+
+    /** The run directory (created; must not hold a run unless resuming). */
+    public Options withRunDir(Path dir) {
+      return new Options(name, dir, resume, heartbeatInterval, heartbeatLiveness, output);
+    }
+
+    /** Continue the run in the run directory: blocks in its checkpoint log are skipped. */
+    public Options withResume(boolean resume) {
+      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output);
+    }
+
+    public Options withName(String name) {
+      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output);
+    }
+
+    public Options withHeartbeat(Duration interval, int liveness) {
+      return new Options(name, runDir, resume, interval, liveness, output);
+    }
+
+    /** Where the end-of-run summary goes (default: nowhere). */
+    public Options withOutput(PrintStream output) {
+      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package org.daisyjava.launcher.backend;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.daisyjava.launcher.config.WorkerSettings;
+
+/**
+ * The command that starts one worker ({@code java … org.daisyjava.worker.WorkerMain --connect
+ * … --task …}) and its environment, shared by the local backend and the job scripts.
+ */
+public record WorkerCommand(List<String> argv, Map<String, String> env) {
+  static final String MAIN = "org.daisyjava.worker.WorkerMain";
+
+  /**
+   * @param java the java executable to run
+   * @param addresses candidate scheduler addresses, tried in order
+   * @param ownClasspath daisy-java itself (the launcher's classpath), before the user's
+   */
+  public static WorkerCommand of(String java, WorkerSettings worker, String ownClasspath,
+      List<String> addresses, String task, Path runDir, Path keyFile) {
+    List<String> cp = new ArrayList<>();
+    cp.add(ownClasspath);
+    for (String entry : worker.classpath()) {
+      cp.add(Path.of(entry).toAbsolutePath().toString());
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(java);
+    argv.addAll(worker.jvmOptions());
+    argv.add("-cp");
+    argv.add(String.join(File.pathSeparator, cp));
+    argv.add(MAIN);
+    argv.add("--connect");
+    argv.add(String.join(",", addresses));
+    argv.add("--task");
+    argv.add(task);
+    argv.add("--run-dir");
+    argv.add(runDir.toString());
+    argv.add("--key-file");
+    argv.add(keyFile.toString());
+    return new WorkerCommand(List.copyOf(argv), Map.copyOf(new LinkedHashMap<>(worker.env())));
+  }
+
+  /** The classpath this JVM runs with, absolute: the jar, or the build's class directories. */
+  public static String ownClasspath() {
+    List<String> out = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        out.add(Path.of(e).toAbsolutePath().toString());
+      }
+    }
+    return String.join(File.pathSeparator, out);
+  }
+
+  /** The java of this JVM: workers on this machine run the same runtime. */
+  public static String currentJava() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

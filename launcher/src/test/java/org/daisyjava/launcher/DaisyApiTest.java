@@ -1,0 +1,108 @@
+package org.daisyjava.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.daisyjava.core.Block;
+import org.daisyjava.core.Roi;
+import org.daisyjava.scheduler.graph.DependencyGraph;
+import org.daisyjava.scheduler.state.TaskCounts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pipelines built in code, run by worker threads of this JVM through the real scheduler. */
+class DaisyApiTest {
+  static Roi roi(long[] offset, long[] shape) {
+    return Roi.of(offset, shape);
+  }
+
+  /** Name of a block independent of ids: task and write offset. */
+  static String key(Block b) {
+    return b.task() + "@" + b.writeRoi().begin().toCsv();
+  }
+
+  @Test
+  void aChainedPipelineRunsEveryBlockOnceAndNeverBeforeItsUpstream(@TempDir Path dir) throws Exception {
+    Set<String> finished = ConcurrentHashMap.newKeySet();
+    Map<String, Integer> runs = new ConcurrentHashMap<>();
+    List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    Task[] holder = new Task[2];
+    // the graph to check against is the one daisy-java computes from the same geometry
+    DependencyGraph[] graph = new DependencyGraph[1];
+    org.daisyjava.worker.BlockFunction body = block -> {
+      int t = graph[0].taskIndex(block.task());
+      graph[0].upstream(t, block.id(), (ut, u) -> {
+        if (!finished.contains(key(graph[0].block(ut, u)))) {
+          violations.add(key(block) + " started before " + key(graph[0].block(ut, u)));
+        }
+      });
+      runs.merge(key(block), 1, Integer::sum);
+      Thread.sleep(1);
+      finished.add(key(block));
+    };
+    Task smooth = Task.builder("smooth")
+        .totalRoi(roi(new long[] {0, 0}, new long[] {200, 200}))
+        .readRoi(roi(new long[] {-5, -5}, new long[] {20, 20}))
+        .writeRoi(roi(new long[] {0, 0}, new long[] {10, 10}))
+        .numWorkers(3)
+        .process(body)
+        .build();
+    Task label = Task.builder("label")
+        .totalRoi(roi(new long[] {5, 5}, new long[] {190, 190}))
+        .readRoi(roi(new long[] {-5, -5}, new long[] {20, 20}))
+        .writeRoi(roi(new long[] {0, 0}, new long[] {10, 10}))
+        .upstream(smooth)
+        .numWorkers(2)
+        .process(body)
+        .build();
+    graph[0] = DependencyGraph.of(List.of(smooth.geometry(), label.geometry()));
+    RunResult r = Daisy.run(List.of(smooth, label), Daisy.Options.defaults()
+        .withRunDir(dir.resolve("run")).withHeartbeat(Duration.ofMillis(200), 10));
+    assertTrue(r.succeeded(), r.toString());
+    assertEquals(List.of(), violations);
+    long total = graph[0].totalBlocks();
+    assertEquals(total, runs.size());
+    assertTrue(runs.values().stream().allMatch(n -> n == 1), "some block ran twice");
+    assertEquals(graph[0].grid(0).blockCount(), r.tasks().get("smooth").completed());
+    assertEquals(graph[0].grid(1).blockCount(), r.tasks().get("label").completed());
+    assertTrue(Files.readString(dir.resolve("run/summary.json")).contains("\"state\":\"finished\""));
+  }
+
+  @Test
+  void aBlockThatAlwaysFailsOrphansItsDownstreamAndTheResultSaysSo(@TempDir Path dir) throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    Task a = Task.builder("a")
+        .totalRoi(roi(new long[] {0}, new long[] {100}))
+        .readRoi(roi(new long[] {-10}, new long[] {40}))
+        .writeRoi(roi(new long[] {0}, new long[] {20}))
+        .maxRetries(2)
+        .process(block -> {
+          if (block.writeRoi().begin().get(0) == 30) {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("bad block at 30");
+          }
+        })
+        .build();
+    RunResult r = Daisy.run(List.of(a), Daisy.Options.defaults().withRunDir(dir.resolve("run")));
+    assertFalse(r.succeeded());
+    assertEquals(ExitCode.BLOCKS_FAILED, r.exitCode());
+    TaskCounts c = r.tasks().get("a");
+    assertEquals(1, c.failed());
+    assertEquals(2, c.orphaned(), "blocks 10 and 50 wait for 30");
+    assertEquals(1, c.completed());
+    assertEquals(2, c.retries());
+    assertEquals(3, attempts.get(), "max_retries 2: three attempts");
+    assertTrue(r.failures().get(0).error().contains("bad block at 30"), r.failures().toString());
+  }
+}
