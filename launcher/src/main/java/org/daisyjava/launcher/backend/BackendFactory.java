@@ -24,8 +24,9 @@ public interface BackendFactory {
   static BackendFactory forName(String name) throws LaunchException {
     return switch (name) {
       case "local" -> new LocalBackend.Factory();
+      case "slurm" -> new ClusterBackend.Factory(new SlurmExecutor(), new LocalCommandRunner());
       default -> throw new LaunchException(ExitCode.USAGE, "backend " + name
-          + " is not available in this version (use local)");
+          + " is not available in this version (use local or slurm)");
     };
   }
 

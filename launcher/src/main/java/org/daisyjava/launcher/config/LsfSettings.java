@@ -36,8 +36,8 @@ public record LsfSettings(
         SlurmSettings.matching(n, "project", SlurmSettings.NAME_CHARS, base.project),
         SlurmSettings.matching(n, "walltime", LSF_WALLTIME, base.walltime),
         n.get("mem") == null ? base.mem : n.get("mem").size(),
-        n.get("cores") == null ? base.cores : n.get("cores").intValue(1, 100_000),
-        n.get("gpus") == null ? base.gpus : n.get("gpus").intValue(0, 1024),
+        n.get("cores") == null ? base.cores : Integer.valueOf(n.get("cores").intValue(1, 100_000)),
+        n.get("gpus") == null ? base.gpus : Integer.valueOf(n.get("gpus").intValue(0, 1024)),
         n.get("job_extra_directives") == null
             ? base.jobExtraDirectives : List.copyOf(n.get("job_extra_directives").stringList()),
         n.get("job_script_prologue") == null

@@ -50,8 +50,8 @@ public record SlurmSettings(
         matching(n, "qos", NAME_CHARS, base.qos),
         matching(n, "time", SLURM_TIME, base.time),
         n.get("mem") == null ? base.mem : n.get("mem").size(),
-        n.get("cpus_per_task") == null ? base.cpusPerTask : n.get("cpus_per_task").intValue(1, 100_000),
-        n.get("gpus") == null ? base.gpus : n.get("gpus").intValue(0, 1024),
+        n.get("cpus_per_task") == null ? base.cpusPerTask : Integer.valueOf(n.get("cpus_per_task").intValue(1, 100_000)),
+        n.get("gpus") == null ? base.gpus : Integer.valueOf(n.get("gpus").intValue(0, 1024)),
         matching(n, "constraint", CONSTRAINT_CHARS, base.constraint),
         n.get("job_extra_directives") == null
             ? base.jobExtraDirectives : List.copyOf(n.get("job_extra_directives").stringList()),

@@ -86,6 +86,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPartialSlurmSectionLeavesTheOtherKeysUnset() throws Exception {
+    PipelineConfig c = ConfigLoader.parse("""
+        slurm: {time: "00:10:00"}
+        lsf: {queue: short}
+        tasks:
+          - name: a
+            total_roi: {offset: [0], shape: [100]}
+            read_roi: {offset: [0], shape: [10]}
+            write_roi: {offset: [0], shape: [10]}
+            slurm: {gpus: 2}
+        """, "p.yaml", Path.of("."), "p");
+    assertEquals("00:10:00", c.slurm().time());
+    assertNull(c.slurm().gpus());
+    assertNull(c.slurm().cpusPerTask());
+    assertNull(c.lsf().cores());
+    assertEquals(2, c.tasks().get(0).slurm().gpus());
+    assertEquals("00:10:00", c.tasks().get(0).slurm().time());
+  }
+
+  @Test
   void builtinsCarryTheirOptionsAndPortRangesParse() throws Exception {
     PipelineConfig c = ConfigLoader.parse("""
         scheduler: {host: [10.0.0.1, head], port: "40000-40100", heartbeat_interval: 500ms}

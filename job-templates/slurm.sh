@@ -1,0 +1,32 @@
+#!/bin/bash
+# daisy-java worker job: task {{task}} of run {{run_name}}.
+#
+# This template is filled in by daisy-launch for every task and submission (the result is saved
+# under run_dir/jobs/ before it is submitted). Placeholders are names in double braces. A line whose
+# placeholder has no value is left out; a line with a list placeholder (job_extra_directive,
+# prologue, env_export) is repeated once per item. A custom template (slurm.template in the
+# config) may use the same placeholders.
+#SBATCH --job-name={{job_name}}
+#SBATCH --output={{log_dir}}/%A_%a.out
+#SBATCH --error={{log_dir}}/%A_%a.err
+#SBATCH --partition={{partition}}
+#SBATCH --account={{account}}
+#SBATCH --qos={{qos}}
+#SBATCH --time={{time}}
+#SBATCH --mem={{mem}}
+#SBATCH --cpus-per-task={{cpus_per_task}}
+#SBATCH --gpus={{gpus}}
+#SBATCH --constraint={{constraint}}
+#SBATCH {{job_extra_directive}}
+
+# job_script_prologue lines (module loads, conda activate, ...)
+{{prologue}}
+
+# worker.env
+export {{env_export}}
+# where this worker's stderr goes: it is quoted in the summary when a block fails
+export DAISY_LOG={{log_dir}}/${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.err
+
+# exec: a scancel or the walltime's SIGTERM reaches the worker itself, which hands back its
+# block and leaves
+exec {{worker_command}}

@@ -1,0 +1,474 @@
+package org.daisyjava.launcher.backend;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.daisyjava.launcher.ExitCode;
+import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.config.TaskConfig;
+import org.daisyjava.launcher.run.LaunchException;
+import org.daisyjava.launcher.run.RunDirectory;
+import org.daisyjava.scheduler.server.SchedulerServer;
+import org.daisyjava.scheduler.server.ServerSnapshot;
+import org.daisyjava.scheduler.server.TaskSnapshot;
+
+/**
+ * Workers as batch jobs, shared by every batch system ({@link GridExecutor} supplies the
+ * specifics). Per task, one job array of {@code num_workers} elements as soon as the task has
+ * ready blocks; every job of the run carries one job name, so one status call per poll
+ * interval covers the whole run. A job that leaves the queue (or fails) while its task still has
+ * work counts as a lost worker and is replaced, up to {@code worker.max_restarts} per task; then
+ * the task is given up with a reason quoting the last job's log. The job queue is only a hint:
+ * whether a worker is alive is decided by its heartbeats (the server's business), so a missing
+ * job is never taken as proof of success.
+ *
+ * <p>Cleanup: pending jobs of a finished task are cancelled; at the end of the run, on Ctrl-C or
+ * SIGTERM and on a fatal error, every job of the run is cancelled in batches and the backend
+ * waits until the queue shows none. Job ids are also appended to {@code run_dir/jobs/submitted}
+ * so that a resumed run can cancel what a killed launcher left behind.
+ */
+public final class ClusterBackend implements Backend {
+  private static final Logger LOG = Logger.getLogger(ClusterBackend.class.getName());
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
+  private static final int CANCEL_BATCH = 100;
+
+  private final GridExecutor grid;
+  private final CommandRunner runner;
+  private final PipelineConfig config;
+  private final RunDirectory dir;
+  private final SchedulerServer server;
+  private final String jobName;
+  private final String runId;
+  private final List<String> addresses;
+  private final Duration pollInterval;
+  private final List<TaskJobs> tasks = new ArrayList<>();
+  private long nextPollNanos;
+  private int pollFailures;
+  private long statusCalls;
+  private final long startedNanos = System.nanoTime();
+
+  /** A submitted job (array element) as last seen in the queue. */
+  private static final class Job {
+    final String id;
+    JobState state = JobState.PENDING;
+    boolean accounted;
+
+    Job(String id) {
+      this.id = id;
+    }
+  }
+
+  /** The jobs of one task and how often its workers died. */
+  private static final class TaskJobs {
+    final TaskConfig task;
+    final List<Job> jobs = new ArrayList<>();
+    int deaths;
+    int submissions;
+    boolean active;
+    boolean givenUp;
+
+    TaskJobs(TaskConfig task) {
+      this.task = task;
+    }
+
+    int alive() {
+      int n = 0;
+      for (Job j : jobs) {
+        if (j.state.alive()) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    int count(JobState s) {
+      int n = 0;
+      for (Job j : jobs) {
+        if (j.state == s) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  ClusterBackend(GridExecutor grid, CommandRunner runner, PipelineConfig config, RunDirectory dir,
+      SchedulerServer server, List<String> addresses, String runId) {
+    this.grid = grid;
+    this.runner = runner;
+    this.config = config;
+    this.dir = dir;
+    this.server = server;
+    this.addresses = addresses;
+    this.runId = runId;
+    this.jobName = jobName(config, runId);
+    this.pollInterval = grid.pollInterval(config);
+    for (TaskConfig t : config.tasks()) {
+      tasks.add(new TaskJobs(t));
+    }
+  }
+
+  /** {@code daisy-<run name>-<run id>}: one name for every job of one launch. */
+  static String jobName(PipelineConfig config, String runId) {
+    return "daisy-" + config.name() + "-" + runId;
+  }
+
+  public String jobName() {
+    return jobName;
+  }
+
+  /** Status calls made so far (one per poll interval at most). */
+  public long statusCalls() {
+    return statusCalls;
+  }
+
+  @Override
+  public void supervise(ServerSnapshot snapshot) throws LaunchException {
+    long now = System.nanoTime();
+    if (now >= nextPollNanos) {
+      poll(now);
+    }
+    for (int t = 0; t < tasks.size(); t++) {
+      TaskJobs tj = tasks.get(t);
+      TaskSnapshot ts = snapshot.tasks().get(t);
+      boolean finished = ts.counts().finished();
+      countDeaths(t, tj, finished);
+      if (finished) {
+        cancelPending(tj);
+        continue;
+      }
+      if (tj.givenUp) {
+        continue;
+      }
+      tj.active |= ts.hasReady();
+      int missing = tj.task.numWorkers() - tj.alive();
+      if (tj.active && missing > 0) {
+        submit(tj, missing);
+      }
+    }
+  }
+
+  /** Jobs that ended while their task still had work: lost workers, replaced or given up. */
+  private void countDeaths(int t, TaskJobs tj, boolean finished) {
+    int max = config.worker().maxRestarts();
+    for (Job j : tj.jobs) {
+      if (j.accounted || j.state.alive()) {
+        continue;
+      }
+      j.accounted = true;
+      if (finished) {
+        continue;
+      }
+      tj.deaths++;
+      Path log = logOf(tj, j);
+      LOG.warning("worker job " + j.id + " of task " + tj.task.name() + " ended (" + j.state
+          + ") while the task had work; " + (tj.deaths <= max
+              ? "replacing it (" + tj.deaths + " of " + max + " restarts)" : "no restarts left")
+          + "; log " + log);
+      if (tj.deaths > max && !tj.givenUp) {
+        tj.givenUp = true;
+        server.abandonTask(t, "task " + tj.task.name() + ": worker jobs ended " + tj.deaths
+            + " times (worker.max_restarts is " + max + "); the last one, job " + j.id
+            + ", wrote to " + log + ":\n" + LocalBackend.tail(log, 8));
+      }
+    }
+  }
+
+  private Path logOf(TaskJobs tj, Job j) {
+    return dir.logs(tj.task.name()).resolve(j.id + ".err");
+  }
+
+  private void cancelPending(TaskJobs tj) {
+    List<String> pending = new ArrayList<>();
+    for (Job j : tj.jobs) {
+      if (j.state == JobState.PENDING || j.state == JobState.HELD) {
+        pending.add(j.id);
+        j.state = JobState.GONE;
+        j.accounted = true;
+      }
+    }
+    if (!pending.isEmpty()) {
+      LOG.info("task " + tj.task.name() + " is finished: cancelling " + pending.size() + " pending jobs");
+      cancel(pending);
+    }
+  }
+
+  private void submit(TaskJobs tj, int count) throws LaunchException {
+    int n = ++tj.submissions;
+    Path script = dir.jobs().resolve(tj.task.name() + "-" + runId + "-" + n + ".sh");
+    String text = render(tj.task, dir.keyFile());
+    try {
+      Files.writeString(script, text);
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new LaunchException(ExitCode.CLUSTER, "cannot write job script " + script + ": " + e.getMessage());
+    }
+    List<String> argv = grid.submitCommand(script, count);
+    CommandRunner.Result r;
+    try {
+      r = runner.run(argv, grid.submitInput(script), COMMAND_TIMEOUT);
+    } catch (IOException e) {
+      throw new LaunchException(ExitCode.CLUSTER, "cannot submit worker jobs for task "
+          + tj.task.name() + " (" + String.join(" ", argv) + "): " + e.getMessage());
+    }
+    if (!r.ok()) {
+      throw new LaunchException(ExitCode.CLUSTER, argv.get(0) + " refused the worker jobs of task "
+          + tj.task.name() + " (exit code " + r.exitCode() + "): " + r.message());
+    }
+    String id;
+    try {
+      id = grid.parseJobId(r.stdout());
+    } catch (IllegalArgumentException e) {
+      throw new LaunchException(ExitCode.CLUSTER, e.getMessage());
+    }
+    List<String> elements = grid.arrayElements(id, count);
+    for (String e : elements) {
+      tj.jobs.add(new Job(e));
+    }
+    LOG.info("submitted job " + id + " (" + count + " workers) for task " + tj.task.name() + ": " + script);
+    try {
+      Files.writeString(submittedFile(dir), String.join("\n", elements) + "\n",
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      LOG.warning("cannot record job ids in " + submittedFile(dir) + ": " + e.getMessage());
+    }
+  }
+
+  static Path submittedFile(RunDirectory dir) {
+    return dir.jobs().resolve("submitted");
+  }
+
+  /** The job script of {@code task}: the template with this run's values. */
+  String render(TaskConfig task, Path keyFile) throws LaunchException {
+    WorkerCommand cmd = WorkerCommand.of(config.worker().java(), config.worker(),
+        WorkerCommand.ownClasspath(), addresses, task.name(), dir.root(), keyFile);
+    Map<String, List<String>> values = new LinkedHashMap<>(grid.directives(task));
+    values.put("task", List.of(task.name()));
+    values.put("run_name", List.of(config.name()));
+    values.put("job_name", List.of(jobName));
+    values.put("log_dir", List.of(dir.logs(task.name()).toString()));
+    values.put("run_dir", List.of(dir.root().toString()));
+    List<String> exports = new ArrayList<>();
+    cmd.env().forEach((k, v) -> exports.add(k + "=" + JobTemplate.shellQuote(v)));
+    values.put("env_export", exports);
+    values.put("worker_command", List.of(String.join(" ",
+        cmd.argv().stream().map(JobTemplate::shellQuote).toList())));
+    try {
+      Path custom = grid.customTemplate(task);
+      JobTemplate template = custom == null ? JobTemplate.resource(grid.defaultTemplate()) : JobTemplate.file(custom);
+      return template.render(values);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new LaunchException(ExitCode.USAGE, "job template for task " + task.name() + ": " + e.getMessage());
+    }
+  }
+
+  /** One status call for the whole run; on failure, poll less often (never hammer it). */
+  private void poll(long now) {
+    statusCalls++;
+    CommandRunner.Result r;
+    try {
+      r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+    } catch (IOException e) {
+      r = new CommandRunner.Result(-1, "", e.getMessage());
+    }
+    if (!r.ok()) {
+      pollFailures++;
+      long backoff = Math.min(MAX_BACKOFF.toNanos(), pollInterval.toNanos() << Math.min(pollFailures, 10));
+      nextPollNanos = now + backoff;
+      LOG.warning("job status call failed (" + r.message() + "); next try in " + backoff / 1_000_000_000 + " s");
+      return;
+    }
+    pollFailures = 0;
+    nextPollNanos = now + pollInterval.toNanos();
+    Map<String, JobState> states = grid.parseStatus(r.stdout());
+    for (TaskJobs tj : tasks) {
+      for (Job j : tj.jobs) {
+        if (j.state != JobState.GONE) {
+          j.state = states.getOrDefault(j.id, JobState.GONE);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String status(String task) {
+    for (TaskJobs tj : tasks) {
+      if (tj.task.name().equals(task)) {
+        int running = tj.count(JobState.RUNNING);
+        int pending = tj.count(JobState.PENDING);
+        String s = running + " job" + (running == 1 ? "" : "s") + " running";
+        if (pending > 0) {
+          s += ", " + pending + " pending";
+        }
+        if (tj.count(JobState.HELD) > 0) {
+          s += ", " + tj.count(JobState.HELD) + " held";
+        }
+        if (tj.deaths > 0) {
+          s += ", " + tj.deaths + " lost";
+        }
+        return s;
+      }
+    }
+    return "";
+  }
+
+  @Override
+  public void awaitExit(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (anyAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      poll(System.nanoTime());
+    }
+  }
+
+  private boolean anyAlive() {
+    for (TaskJobs tj : tasks) {
+      if (tj.alive() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Cancels every job of the run still queued or running and waits until the queue is clear. */
+  @Override
+  public void stopAll() {
+    List<String> alive = new ArrayList<>();
+    for (TaskJobs tj : tasks) {
+      for (Job j : tj.jobs) {
+        if (j.state.alive()) {
+          alive.add(j.id);
+        }
+      }
+    }
+    if (!alive.isEmpty()) {
+      LOG.info("cancelling " + alive.size() + " jobs of the run");
+      cancel(alive);
+    }
+    long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        CommandRunner.Result r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+        statusCalls++;
+        if (r.ok() && grid.parseStatus(r.stdout()).isEmpty()) {
+          break;
+        }
+        if (r.ok()) {
+          // jobs submitted but not yet known to this backend (or cancels not yet applied)
+          List<String> left = new ArrayList<>(grid.parseStatus(r.stdout()).keySet());
+          cancel(left);
+        }
+        Thread.sleep(500);
+      } catch (IOException e) {
+        LOG.warning("cannot list the run's jobs: " + e.getMessage());
+        break;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    double minutes = Math.max(1e-9, (System.nanoTime() - startedNanos) / 60e9);
+    LOG.info(String.format("job status calls: %d in %.1f min (%.1f per minute)", statusCalls, minutes,
+        statusCalls / minutes));
+  }
+
+  private void cancel(List<String> ids) {
+    for (int i = 0; i < ids.size(); i += CANCEL_BATCH) {
+      List<String> batch = ids.subList(i, Math.min(ids.size(), i + CANCEL_BATCH));
+      try {
+        CommandRunner.Result r = runner.run(grid.cancelCommand(batch), null, COMMAND_TIMEOUT);
+        if (!r.ok()) {
+          LOG.fine("cancel: " + r.message());
+        }
+      } catch (IOException e) {
+        LOG.warning("cannot cancel jobs " + batch + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** A batch system as a backend. */
+  public static final class Factory implements BackendFactory {
+    private final GridExecutor grid;
+    private final CommandRunner runner;
+
+    public Factory(GridExecutor grid, CommandRunner runner) {
+      this.grid = grid;
+      this.runner = runner;
+    }
+
+    @Override
+    public String bindHost() {
+      return "*";
+    }
+
+    @Override
+    public int dryRun(PipelineConfig config, RunDirectory dir, PrintStream out) throws LaunchException {
+      ClusterBackend b = new ClusterBackend(grid, runner, config, dir, null,
+          SchedulerAddresses.of(config.scheduler().hosts(), 0).stream()
+              .map(a -> a.replaceFirst(":0$", ":PORT")).toList(), "dryrun");
+      try {
+        Files.createDirectories(dir.jobs());
+      } catch (IOException e) {
+        throw new LaunchException(ExitCode.USAGE, "cannot create " + dir.jobs() + ": " + e.getMessage());
+      }
+      for (TaskConfig t : config.tasks()) {
+        Path script = dir.jobs().resolve(t.name() + "-dryrun.sh");
+        String text = b.render(t, dir.keyFile());
+        try {
+          Files.writeString(script, text);
+        } catch (IOException e) {
+          throw new LaunchException(ExitCode.USAGE, "cannot write " + script + ": " + e.getMessage());
+        }
+        out.println("# " + script + " — would be submitted as: "
+            + String.join(" ", grid.submitCommand(script, t.numWorkers())));
+        out.print(text);
+        out.println();
+      }
+      out.println("# dry run: nothing was submitted");
+      return ExitCode.OK;
+    }
+
+    @Override
+    public Backend create(PipelineConfig config, RunDirectory dir, SchedulerServer server, int port,
+        String key) {
+      byte[] id = new byte[3];
+      new SecureRandom().nextBytes(id);
+      ClusterBackend b = new ClusterBackend(grid, runner, config, dir, server,
+          SchedulerAddresses.of(config.scheduler().hosts(), port), HexFormat.of().formatHex(id));
+      b.cancelLeftovers();
+      return b;
+    }
+  }
+
+  /** Cancels jobs an earlier launch in this run directory submitted and did not clean up. */
+  void cancelLeftovers() {
+    Path file = submittedFile(dir);
+    if (!Files.exists(file)) {
+      return;
+    }
+    try {
+      List<String> ids = Files.readAllLines(file).stream().map(String::strip)
+          .filter(s -> !s.isEmpty()).toList();
+      if (!ids.isEmpty()) {
+        LOG.info("cancelling jobs an earlier launch may have left: " + ids.size() + " ids");
+        cancel(ids);
+      }
+      Files.delete(file);
+    } catch (IOException e) {
+      LOG.warning("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+}
