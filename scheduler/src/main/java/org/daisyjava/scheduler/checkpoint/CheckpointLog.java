@@ -269,8 +269,10 @@ public final class CheckpointLog implements AutoCloseable {
      * shutdown that gives up here would lose finished work) and re-asserts the interrupt after.
      *
      * @throws CheckpointLogFailedException if the writer has failed
+     * @throws IllegalStateException if called from the listener (it would wait for itself)
      */
     public void flush() {
+        refuseWriterThread("flush");
         boolean interrupted = false;
         lock.lock();
         try {
@@ -300,9 +302,11 @@ public final class CheckpointLog implements AutoCloseable {
      *
      * @throws CheckpointLogFailedException if the writer failed (now or earlier)
      * @throws UncheckedIOException if closing the file failed
+     * @throws IllegalStateException if called from the listener (it would wait for itself)
      */
     @Override
     public void close() {
+        refuseWriterThread("close");
         lock.lock();
         try {
             if (closing) {
@@ -368,6 +372,7 @@ public final class CheckpointLog implements AutoCloseable {
                     }
                     batch = pending;
                     pending = spare;
+                    spare = null;
                     upTo = appended;
                 } finally {
                     lock.unlock();
@@ -394,6 +399,13 @@ public final class CheckpointLog implements AutoCloseable {
             if (t instanceof Error) {
                 throw (Error) t; // still let the uncaught-exception handler see it
             }
+        }
+    }
+
+    private void refuseWriterThread(String operation) {
+        if (Thread.currentThread() == writer) {
+            throw new IllegalStateException(name + ": " + operation
+                    + " called from the durability listener would wait for itself forever");
         }
     }
 
