@@ -30,7 +30,8 @@ import org.daisyjava.scheduler.state.SchedulingState;
  * loopback. Reports the steady rate (from 5% to 100% of the blocks, so JVM start-up and JIT
  * warm-up are not counted) and the whole wall time.
  *
- * <p>Arguments: {@code [blocks per task, default 100000]}.
+ * <p>Arguments: {@code [blocks per task, default 100000] [worker counts, default 1,2,4]}; JVM
+ * options for the worker processes in {@code -Dbench.workerJvmOptions} ({@code %i}: worker index).
  */
 public final class ZmqBench {
   private ZmqBench() {}
@@ -38,9 +39,12 @@ public final class ZmqBench {
   public static void main(String[] args) throws Exception {
     int blocks = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int edge = (int) Math.round(Math.cbrt(blocks));
+    int[] workerCounts = args.length > 1
+        ? java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+        : new int[] {1, 2, 4};
     System.out.printf("no-op blocks through ZeroMQ, workers as processes, durable checkpoint log%n");
     for (boolean conflict : new boolean[] {false, true}) {
-      for (int workers : new int[] {1, 2, 4}) {
+      for (int workers : workerCounts) {
         run(conflict, conflict ? edge : 0, blocks, workers);
       }
     }
@@ -93,15 +97,22 @@ public final class ZmqBench {
     };
     SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0,
         Duration.ofSeconds(1), 5, null, dir.toString(),
-        List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null))), recorder);
+        List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null))),
+        Boolean.getBoolean("bench.nolog") ? null : recorder);
     holder[0] = server;
     int port = server.start();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Process> procs = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < workers; i++) {
-      procs.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          "org.daisyjava.worker.WorkerMain", "--connect", "tcp://127.0.0.1:" + port, "--task", "bench")
+      List<String> argv = new ArrayList<>(List.of(java));
+      String extra = System.getProperty("bench.workerJvmOptions", "").replace("%i", Integer.toString(i));
+      if (!extra.isBlank()) {
+        argv.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      argv.addAll(List.of("-cp", System.getProperty("java.class.path"),
+          "org.daisyjava.worker.WorkerMain", "--connect", "tcp://127.0.0.1:" + port, "--task", "bench"));
+      procs.add(new ProcessBuilder(argv)
           .redirectOutput(dir.resolve("w" + i + ".out").toFile())
           .redirectError(dir.resolve("w" + i + ".err").toFile()).start());
     }

@@ -48,8 +48,21 @@ public sealed interface Message {
    *
    * @param success true if the block's code succeeded
    * @param error what went wrong (null on success)
+   * @param acquire further blocks asked for with this release (as if that many {@link Acquire}s
+   *     followed it): saves a message per block when blocks are short
    */
-  record Release(long blockId, boolean success, String error) implements Message {
+  record Release(long blockId, boolean success, String error, int acquire) implements Message {
+    public Release {
+      if (acquire < 0) {
+        throw new IllegalArgumentException("acquire must be >= 0, got " + acquire);
+      }
+    }
+
+    /** A release that asks for nothing more. */
+    public Release(long blockId, boolean success, String error) {
+      this(blockId, success, error, 0);
+    }
+
     public String type() {
       return "release";
     }

@@ -72,6 +72,9 @@ public final class MessageCodec {
         out.writeNumberField("block_id", r.blockId());
         out.writeStringField("status", r.success() ? "success" : "failed");
         writeOptional(out, "error", r.error());
+        if (r.acquire() > 0) {
+          out.writeNumberField("acquire", r.acquire());
+        }
       } else if (m instanceof Abandon a) {
         out.writeNumberField("block_id", a.blockId());
         writeOptional(out, "reason", a.reason());
@@ -140,8 +143,12 @@ public final class MessageCodec {
         if (!status.equals("success") && !status.equals("failed")) {
           throw new ProtocolException("release status must be success or failed, got '" + status + "'");
         }
+        long acquire = root.has("acquire") ? number(root, "acquire") : 0;
+        if (acquire < 0 || acquire > 1000) {
+          throw new ProtocolException("release acquire must be between 0 and 1000");
+        }
         yield new Release(number(root, "block_id"), status.equals("success"),
-            text(root, "error", false));
+            text(root, "error", false), (int) acquire);
       }
       case "goodbye" -> new Goodbye(text(root, "reason", false));
       case "heartbeat" -> new Heartbeat();

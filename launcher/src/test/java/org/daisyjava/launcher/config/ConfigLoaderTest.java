@@ -59,7 +59,7 @@ class ConfigLoaderTest {
     assertEquals("gpu", t.slurm().partition());
     assertEquals(1, t.slurm().gpus());
     assertEquals("lab", t.slurm().account(), "task overrides keep the other top-level keys");
-    assertEquals(4096, c.graph().grid(0).blockCount());
+    assertEquals(3375, c.graph().grid(0).blockCount(), "(1024 - 2 * 8) / 64 = 15 blocks per axis");
   }
 
   @Test

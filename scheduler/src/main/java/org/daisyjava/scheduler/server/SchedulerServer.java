@@ -54,6 +54,7 @@ public final class SchedulerServer implements AutoCloseable {
   private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final int LOGGED_DROPS = 20;
 
+
   private final SchedulingState state;
   private final ServerSettings settings;
   private final DoneRecorder recorder;
@@ -81,6 +82,7 @@ public final class SchedulerServer implements AutoCloseable {
   private long nextWorkerId = 1;
   private long dropped;
   private long lastHousekeeping;
+  private boolean busy;
 
   public SchedulerServer(SchedulingState state, ServerSettings settings, DoneRecorder recorder) {
     if (settings.tasks().size() != state.taskCount()) {
@@ -167,7 +169,6 @@ public final class SchedulerServer implements AutoCloseable {
     if (thread != null) {
       awaitTermination(Duration.ofSeconds(30));
     }
-    wakeup.close();
   }
 
   // ------------------------------------------------------------------ the loop
@@ -181,21 +182,22 @@ public final class SchedulerServer implements AutoCloseable {
       socket.setRouterMandatory(false); // a vanished worker's messages are dropped, not an error
       try {
         port = bind(socket);
+        String inproc = "inproc://daisy-scheduler-" + System.identityHashCode(this) + "-" + System.nanoTime();
+        socket.bind(inproc);
+        wakeup.connect(context, inproc);
       } catch (RuntimeException e) {
         startFailure = e;
         bound.countDown();
         return;
       }
       bound.countDown();
-      ZMQ.Poller poller = context.createPoller(2);
-      poller.register(socket, ZMQ.Poller.POLLIN);
-      poller.register(wakeup.source(), ZMQ.Poller.POLLIN);
       while (!stopRequested) {
-        long timeout = hasWorkToServe() ? 0 : 10;
-        poller.poll(timeout);
-        wakeup.drain();
+        // wait in a blocking receive (messages or a wake-up end it); after messages, look again
+        // at once: more may have come in meanwhile
+        socket.setReceiveTimeOut(hasWorkToServe() || busy ? 0 : 10);
         long now = System.nanoTime();
-        readMessages(now);
+        busy = readMessages(now);
+        now = System.nanoTime();
         runEvents();
         commitDurable();
         serveWaiting(now);
@@ -205,6 +207,7 @@ public final class SchedulerServer implements AutoCloseable {
         }
       }
       shutdown();
+      wakeup.close();
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "scheduler loop failed", e);
       startFailure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -240,16 +243,25 @@ public final class SchedulerServer implements AutoCloseable {
     return !committing.isEmpty() && committing.peekFirst()[0] <= durableUpTo;
   }
 
-  private void readMessages(long now) {
+  /**
+   * Reads and handles what has arrived, the first receive waiting up to the socket's receive
+   * timeout; true if there was a message (wake-ups do not count).
+   */
+  private boolean readMessages(long now) {
+    boolean any = false;
     for (int i = 0; i < READ_BATCH; i++) {
-      byte[] routingId = socket.recv(ZMQ.DONTWAIT);
+      byte[] routingId = socket.recv(i == 0 ? 0 : ZMQ.DONTWAIT);
       if (routingId == null) {
-        return;
+        return any;
       }
       List<byte[]> frames = new ArrayList<>(1);
       while (socket.hasReceiveMore()) {
         frames.add(socket.recv(0));
       }
+      if (wakeup.isWakeup(routingId)) {
+        continue;
+      }
+      any = true;
       if (frames.size() != 1) {
         drop(null, "message of " + frames.size() + " frames (expected 1)");
         continue;
@@ -269,6 +281,7 @@ public final class SchedulerServer implements AutoCloseable {
         dropped++;
       }
     }
+    return any;
   }
 
   private void drop(WorkerSession from, String why) {
@@ -375,15 +388,17 @@ public final class SchedulerServer implements AutoCloseable {
     Lease lease = s.release(r.blockId(), now);
     if (lease == null) {
       drop(s, "release of block " + r.blockId() + " which it does not hold");
-      return;
-    }
-    if (r.success()) {
+    } else if (r.success()) {
       commit(s.task, r.blockId(), false);
     } else {
       String error = r.error() == null ? "failed (no error text)" : r.error();
       boolean retry = state.failed(s.task, r.blockId(), error, s.describe());
       LOG.info("block " + r.blockId() + " of task " + state.graph().taskName(s.task) + " failed on "
           + s.describe() + (retry ? " (will retry)" : " for good") + ": " + firstLine(error));
+    }
+    // the worker counts on an answer to every block it asked for, whatever became of the release
+    for (int i = 0; i < r.acquire(); i++) {
+      acquire(s, now);
     }
   }
 

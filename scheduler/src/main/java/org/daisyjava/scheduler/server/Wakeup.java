@@ -1,65 +1,69 @@
 package org.daisyjava.scheduler.server;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 /**
- * Lets other threads wake the loop, which polls the pipe's source next to its ZeroMQ socket
- * (ZeroMQ sockets must stay on one thread, a pipe may be written from any).
+ * Lets other threads wake the loop while it waits in a blocking receive on its ROUTER socket.
+ * The ROUTER also binds an inproc endpoint; a DEALER connected to it sends one empty frame per
+ * wake-up, which the loop recognises by its routing id and discards. (A blocking receive is
+ * several times cheaper than JeroMQ's poller on these machines, which re-registers its channels
+ * with a selector on every call: measured ~50 µs against ~190 µs per round trip.)
+ *
+ * <p>ZeroMQ sockets are not thread-safe; this one is used under a lock, which gives the full
+ * memory barrier ZeroMQ requires when a socket passes between threads. Wake-ups coalesce: one
+ * pending frame is enough.
  */
-final class Wakeup implements AutoCloseable {
-  private final Pipe pipe;
-  private final ByteBuffer one = ByteBuffer.allocate(1);
-  private final ByteBuffer drain = ByteBuffer.allocate(256);
+final class Wakeup {
+  private final byte[] routingId;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private ZMQ.Socket dealer;
 
   Wakeup() {
-    try {
-      pipe = Pipe.open();
-      pipe.source().configureBlocking(false);
-      pipe.sink().configureBlocking(false);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] random = new byte[8];
+    new SecureRandom().nextBytes(random);
+    routingId = ("daisy-wakeup-" + HexFormat.of().formatHex(random)).getBytes(StandardCharsets.US_ASCII);
   }
 
-  Pipe.SourceChannel source() {
-    return pipe.source();
+  /** Loop thread, once the ROUTER has bound {@code endpoint}: connects the waking socket. */
+  synchronized void connect(ZContext context, String endpoint) {
+    dealer = context.createSocket(SocketType.DEALER);
+    dealer.setIdentity(routingId);
+    dealer.setLinger(0);
+    dealer.connect(endpoint);
   }
 
-  /** Any thread: makes the loop's poll return. A full pipe already means "wake up". */
-  synchronized void wake() {
-    try {
-      one.clear();
-      one.put((byte) 1).flip();
-      pipe.sink().write(one);
-    } catch (IOException e) {
-      // closed during shutdown: nobody is left to wake
-    }
-  }
-
-  /** Loop thread: consumes pending wake-ups. */
-  void drain() {
-    try {
-      while (true) {
-        drain.clear();
-        if (pipe.source().read(drain) <= 0) {
-          return;
+  /** Any thread: makes the loop's receive return soon. */
+  void wake() {
+    if (pending.compareAndSet(false, true)) {
+      synchronized (this) {
+        if (dealer != null) {
+          dealer.send(new byte[0], ZMQ.DONTWAIT);
         }
       }
-    } catch (IOException e) {
-      // closed during shutdown
     }
   }
 
-  @Override
-  public void close() {
-    try {
-      pipe.sink().close();
-      pipe.source().close();
-    } catch (IOException e) {
-      // nothing to do
+  /** Loop thread: true if a message with this routing id is a wake-up (and clears it). */
+  boolean isWakeup(byte[] id) {
+    if (Arrays.equals(id, routingId)) {
+      pending.set(false);
+      return true;
+    }
+    return false;
+  }
+
+  /** Loop thread, at the end. */
+  synchronized void close() {
+    if (dealer != null) {
+      dealer.close();
+      dealer = null;
     }
   }
 }

@@ -1,0 +1,348 @@
+package org.daisyjava.worker;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.logging.Logger;
+import org.daisyjava.core.protocol.Message;
+import org.daisyjava.core.protocol.Message.Abandon;
+import org.daisyjava.core.protocol.Message.Acquire;
+import org.daisyjava.core.protocol.Message.Assign;
+import org.daisyjava.core.protocol.Message.Goodbye;
+import org.daisyjava.core.protocol.Message.Heartbeat;
+import org.daisyjava.core.protocol.Message.NoMoreBlocks;
+import org.daisyjava.core.protocol.Message.Refuse;
+import org.daisyjava.core.protocol.Message.Release;
+import org.daisyjava.core.protocol.Message.Wait;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * The worker's life after {@code welcome}: one single-threaded poll loop that owns the socket. It
+ * waits on the socket and on the {@link Wakeup} of the runner thread (and of {@link Worker#stop()}),
+ * keeps a {@link PrefetchDepth} of blocks outstanding, releases what the runner finishes,
+ * heartbeats when it has been silent, and gives up when the scheduler has been.
+ */
+final class SessionLoop {
+  private static final Logger LOG = Logger.getLogger(SessionLoop.class.getName());
+  /** Blocks held or requested at once: two, more while blocks are very short (PROTOCOL.md). */
+  private final PrefetchDepth depth = new PrefetchDepth();
+  /** How long an abandoned block may take to stop before the worker gives up on it (exit 4). */
+  static final Duration ABANDON_GRACE = Duration.ofSeconds(5);
+  /** How long the task's code gets to stop and tear down when the worker leaves early. */
+  static final Duration LEAVE_GRACE = Duration.ofSeconds(3);
+  static final long DEFAULT_HEARTBEAT_MS = 1000;
+  static final int DEFAULT_LIVENESS = 5;
+  private static final int CONTINUE = -1;
+  private static final Message ACQUIRE = new Acquire();
+  private static final Message HEARTBEAT = new Heartbeat();
+
+  private final ZContext zmq;
+  private final SchedulerChannel channel;
+  private final Wakeup wakeup;
+  private final Queue<RunnerEvent> events;
+  private final HeldBlocks heldBlocks;
+  private final RunnerThread runner;
+  private final String codeDescription;
+  private final StopRequest stop;
+  private final DroppedFrames dropped;
+  private final String who;
+  private final long heartbeatNanos;
+  private final long silenceNanos;
+
+  private boolean ready;
+  private boolean noMoreBlocks;
+  /** Blocks received and not yet released, dropped, or (abandoned) stopped. */
+  private int held;
+  /** Acquires not yet answered by a block or no_more_blocks. */
+  private int requested;
+  private long stoppingBlock = -1;
+  private long stoppingDeadline;
+  private long lastNudge = System.nanoTime();
+  /** Releases of blocks the runner finished, sent once all its events are seen. */
+  private final java.util.List<Release> pendingReleases = new java.util.ArrayList<>();
+
+  SessionLoop(
+      ZContext zmq,
+      SchedulerChannel channel,
+      Message.Welcome welcome,
+      Wakeup wakeup,
+      Queue<RunnerEvent> events,
+      HeldBlocks heldBlocks,
+      RunnerThread runner,
+      String codeDescription,
+      StopRequest stop,
+      DroppedFrames dropped,
+      String who) {
+    this.zmq = zmq;
+    this.channel = channel;
+    this.wakeup = wakeup;
+    this.events = events;
+    this.heldBlocks = heldBlocks;
+    this.runner = runner;
+    this.codeDescription = codeDescription;
+    this.stop = stop;
+    this.dropped = dropped;
+    this.who = who;
+    long heartbeatMs = welcome.heartbeatMillis();
+    int liveness = welcome.liveness();
+    if (heartbeatMs < 1 || liveness < 1) {
+      LOG.warning(who + ": the welcome's heartbeat_ms " + heartbeatMs + " and liveness " + liveness
+          + " are unusable; using " + DEFAULT_HEARTBEAT_MS + " and " + DEFAULT_LIVENESS);
+      heartbeatMs = DEFAULT_HEARTBEAT_MS;
+      liveness = DEFAULT_LIVENESS;
+    }
+    this.heartbeatNanos = heartbeatMs * 1_000_000;
+    this.silenceNanos = heartbeatNanos * liveness;
+  }
+
+  /** Runs until the worker leaves; returns its exit code. */
+  int run() {
+    runner.start();
+    SocketWaiter waiter;
+    try {
+      waiter = new SocketWaiter(channel.socket(), wakeup.channel());
+    } catch (IOException e) {
+      LOG.severe(who + ": cannot wait on the socket: " + e);
+      return leaveEarly(WorkerExitCodes.NO_SCHEDULER, "cannot wait on the socket", LEAVE_GRACE);
+    }
+    try {
+      boolean busy = false;
+      while (true) {
+        boolean leave = stop.isRequested(); // before the pipe is read: takes up an interrupt
+        wakeup.clear(); // then: what a signal announces is looked at below, so none is lost
+        if (leave || stop.isRequested()) {
+          LOG.info(who + ": asked to stop; leaving");
+          return leaveEarly(WorkerExitCodes.STOPPED, "stopped", LEAVE_GRACE);
+        }
+        int code = handleRunnerEvents();
+        if (code != CONTINUE) {
+          return code;
+        }
+        if (noMoreBlocks && held == 0) {
+          return finish();
+        }
+        acquireUpToLimit();
+        if (!busy && !waiter.await(millisUntilNextDeadline())) {
+          stop.interrupted(); // the wait ended on an interrupt of this thread
+        }
+        // after messages, look again before sleeping: a poll costs more than a look at the socket
+        busy = false;
+        Message message;
+        while ((message = channel.receive()) != null) {
+          busy = true;
+          code = handle(message);
+          if (code != CONTINUE) {
+            return code;
+          }
+        }
+        code = checkTimers();
+        if (code != CONTINUE) {
+          return code;
+        }
+      }
+    } finally {
+      try {
+        waiter.close();
+      } catch (IOException e) {
+        LOG.fine(who + ": closing the selector: " + e);
+      }
+    }
+  }
+
+  private boolean wantsMore() {
+    return ready && !noMoreBlocks && held + requested < depth.current();
+  }
+
+  private void acquireUpToLimit() {
+    while (wantsMore()) {
+      if (!channel.send(ACQUIRE)) {
+        return; // queue full: the scheduler is not reading; liveness will tell
+      }
+      requested++;
+    }
+  }
+
+  private long millisUntilNextDeadline() {
+    long now = System.nanoTime();
+    long next = Math.min(channel.lastSent() + heartbeatNanos, channel.lastReceived() + silenceNanos);
+    if (stoppingBlock >= 0) {
+      next = Math.min(next, stoppingDeadline);
+    }
+    long nanos = next - now;
+    return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+  }
+
+  private int checkTimers() {
+    long now = System.nanoTime();
+    if (now - channel.lastReceived() >= silenceNanos) {
+      LOG.severe(who + ": the scheduler has been silent for "
+          + (now - channel.lastReceived()) / 1_000_000 + " ms; leaving");
+      return leaveEarly(WorkerExitCodes.NO_SCHEDULER, "scheduler silent", LEAVE_GRACE);
+    }
+    if (stoppingBlock >= 0 && now - stoppingDeadline >= 0) {
+      LOG.severe(who + ": abandoned block " + stoppingBlock + " did not stop within "
+          + ABANDON_GRACE.toSeconds() + " s; leaving");
+      return leaveEarly(WorkerExitCodes.CODE_FAILED,
+          "abandoned block " + stoppingBlock + " would not stop", Duration.ZERO);
+    }
+    if (now - channel.lastSent() >= heartbeatNanos) {
+      channel.send(HEARTBEAT);
+    }
+    // a scheduler heartbeats every interval: longer silence may be a reconnect that JeroMQ stalled
+    if (now - channel.lastReceived() >= heartbeatNanos * 3 / 2 && now - lastNudge >= heartbeatNanos) {
+      IoThreadNudge.nudge(zmq);
+      lastNudge = now;
+    }
+    return CONTINUE;
+  }
+
+  private int handleRunnerEvents() {
+    RunnerEvent event;
+    while ((event = events.poll()) != null) {
+      if (event instanceof RunnerEvent.Ready) {
+        ready = true;
+        LOG.info(who + ": " + codeDescription + " is set up");
+      } else if (event instanceof RunnerEvent.Finished finished) {
+        onFinished(finished);
+        if (finished.broken()) {
+          sendReleases(false);
+          LOG.severe(who + ": the task's code cannot run more blocks: " + finished.error());
+          return leaveEarly(WorkerExitCodes.CODE_FAILED, finished.error(), LEAVE_GRACE);
+        }
+      } else if (event instanceof RunnerEvent.SetupFailed failed) {
+        sendReleases(false);
+        LOG.severe(who + ": the task's code could not be set up: " + failed.reason());
+        return leaveEarly(WorkerExitCodes.CODE_FAILED, "setup failed: " + failed.reason(), LEAVE_GRACE);
+      }
+    }
+    sendReleases(true);
+    return CONTINUE;
+  }
+
+  /**
+   * Sends the releases of finished blocks. Each may ask for the next block in the same message
+   * ({@code acquireMore}); that is decided only once every runner event is seen, so a worker
+   * about to leave (broken code) asks for nothing.
+   */
+  private void sendReleases(boolean acquireMore) {
+    for (Release r : pendingReleases) {
+      int more = acquireMore && wantsMore() ? 1 : 0;
+      requested += more;
+      if (!channel.send(new Release(r.blockId(), r.success(), r.error(), more))) {
+        LOG.warning(who + ": the release of block " + r.blockId()
+            + " could not be queued: the scheduler is not reading");
+      }
+    }
+    pendingReleases.clear();
+  }
+
+  private void onFinished(RunnerEvent.Finished finished) {
+    held--;
+    depth.finished(finished.nanos());
+    long id = finished.block().id();
+    if (id == stoppingBlock) {
+      stoppingBlock = -1;
+    }
+    if (finished.block().cancellation().isCancelled()) {
+      // given to someone else: releasing it would report on a lease this worker no longer has
+      LOG.info(who + ": abandoned block " + id + " has stopped");
+      return;
+    }
+    pendingReleases.add(new Release(id, finished.success(), finished.error()));
+    if (finished.success()) {
+      LOG.fine(() -> who + ": block " + id + " done");
+    } else {
+      LOG.warning(who + ": block " + id + " (attempt " + finished.block().attempt() + ") failed: "
+          + finished.error());
+    }
+  }
+
+  private int handle(Message message) {
+    if (message instanceof Assign assign) {
+      onBlock(assign);
+    } else if (message instanceof NoMoreBlocks) {
+      onNoMoreBlocks();
+    } else if (message instanceof Abandon abandon) {
+      onAbandon(abandon);
+    } else if (message instanceof Refuse refuse) {
+      LOG.severe(who + ": the scheduler refused this worker: " + refuse.reason());
+      return leaveEarly(WorkerExitCodes.NO_SCHEDULER, null, LEAVE_GRACE);
+    } else if (!(message instanceof Wait) && !(message instanceof Heartbeat)) {
+      dropped.drop("an unexpected " + message.type() + " message");
+    }
+    return CONTINUE;
+  }
+
+  private void onBlock(Assign assign) {
+    if (requested > 0) {
+      requested--;
+    } else {
+      LOG.warning(who + ": block " + assign.block().id() + " came without an acquire; running it");
+    }
+    held++;
+    heldBlocks.add(new HeldBlock(assign.block(), assign.attempt()));
+    LOG.fine(() -> who + ": got block " + assign.block().id() + " (attempt " + assign.attempt() + ")");
+  }
+
+  private void onNoMoreBlocks() {
+    if (requested > 0) {
+      requested--;
+    }
+    if (!noMoreBlocks) {
+      noMoreBlocks = true;
+      LOG.info(who + ": no more blocks; finishing the " + held + " held");
+    }
+  }
+
+  private void onAbandon(Abandon abandon) {
+    long id = abandon.blockId();
+    switch (heldBlocks.abandon(id)) {
+      case DROPPED -> {
+        held--;
+        LOG.info(who + ": block " + id + " abandoned before it ran (" + abandon.reason() + "); dropped");
+      }
+      case STOPPING -> {
+        stoppingBlock = id;
+        stoppingDeadline = System.nanoTime() + ABANDON_GRACE.toNanos();
+        LOG.info(who + ": block " + id + " abandoned while running (" + abandon.reason() + "); stopping it");
+      }
+      case NOT_HELD -> LOG.info(who + ": abandon for block " + id + ", which this worker does not hold; ignored");
+    }
+  }
+
+  /** After no_more_blocks, with every block released: goodbye, teardown, exit 0. */
+  private int finish() {
+    heldBlocks.close();
+    channel.send(new Goodbye("no more blocks"));
+    LOG.info(who + ": all blocks done; leaving");
+    try {
+      runner.awaitEnd(null); // the user's teardown: as long as it takes
+    } catch (InterruptedException e) {
+      stop.interrupted(); // handed back to the caller once ZeroMQ is closed
+    }
+    return WorkerExitCodes.FINISHED;
+  }
+
+  /**
+   * Leaves before the task is done: stops the running block, drops the others, says goodbye (unless
+   * {@code goodbyeReason} is null) so the scheduler requeues them at once, and gives the code
+   * {@code grace} to stop and tear down.
+   */
+  private int leaveEarly(int exitCode, String goodbyeReason, Duration grace) {
+    heldBlocks.closeAndCancel();
+    if (goodbyeReason != null) {
+      channel.send(new Goodbye(goodbyeReason));
+    }
+    if (!grace.isZero()) {
+      try {
+        if (!runner.awaitEnd(grace)) {
+          LOG.warning(who + ": the task's code did not stop within " + grace.toMillis() + " ms; leaving it");
+        }
+      } catch (InterruptedException e) {
+        stop.interrupted(); // handed back to the caller once ZeroMQ is closed
+      }
+    }
+    return exitCode;
+  }
+}

@@ -1,0 +1,153 @@
+package org.daisyjava.worker;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The command line of daisy-worker:
+ * {@code --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE] [--connect-timeout DURATION]}.
+ *
+ * @param key the key file's contents without surrounding whitespace, or null
+ */
+record WorkerArguments(
+    List<String> addresses, String task, Path runDir, String key, Duration connectTimeout) {
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+
+  static Options options() {
+    Options options = new Options();
+    options.addOption(Option.builder().longOpt("connect").hasArg().argName("ADDR[,ADDR...]")
+        .desc("scheduler addresses to try in order, e.g. tcp://head:40000").build());
+    options.addOption(Option.builder().longOpt("task").hasArg().argName("NAME")
+        .desc("the task to serve").build());
+    options.addOption(Option.builder().longOpt("run-dir").hasArg().argName("DIR")
+        .desc("the run directory (DAISY_RUN_DIR)").build());
+    options.addOption(Option.builder().longOpt("key-file").hasArg().argName("FILE")
+        .desc("file holding the run's key").build());
+    options.addOption(Option.builder().longOpt("connect-timeout").hasArg().argName("DURATION")
+        .desc("give up reaching the scheduler after this long (default 60s)").build());
+    options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+    return options;
+  }
+
+  static String usage() {
+    StringWriter text = new StringWriter();
+    new HelpFormatter().printHelp(new PrintWriter(text), 100,
+        "daisy-worker --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE]",
+        "Connects to a daisy scheduler, runs blocks of one task, reports back.", options(),
+        2, 2, "Exit codes: 0 done, 2 usage, 3 no scheduler, 4 task code failed.");
+    return text.toString();
+  }
+
+  /** True if the arguments ask for help (which then wins over anything wrong with them). */
+  static boolean wantsHelp(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("-h") || arg.equals("--help")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static WorkerArguments parse(String[] args) throws UsageException {
+    CommandLine line;
+    try {
+      line = new DefaultParser().parse(options(), args);
+    } catch (ParseException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (!line.getArgList().isEmpty()) {
+      throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'");
+    }
+    return new WorkerArguments(
+        addresses(required(line, "connect")),
+        required(line, "task").trim(),
+        line.hasOption("run-dir") ? path("--run-dir", line.getOptionValue("run-dir")) : null,
+        line.hasOption("key-file") ? key(path("--key-file", line.getOptionValue("key-file"))) : null,
+        line.hasOption("connect-timeout")
+            ? duration("--connect-timeout", line.getOptionValue("connect-timeout"))
+            : WorkerOptions.DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  private static String required(CommandLine line, String option) throws UsageException {
+    String value = line.getOptionValue(option);
+    if (value == null || value.isBlank()) {
+      throw new UsageException("--" + option + " is required");
+    }
+    return value;
+  }
+
+  private static List<String> addresses(String list) throws UsageException {
+    List<String> addresses = new ArrayList<>();
+    for (String part : list.split(",")) {
+      String address = part.trim();
+      if (address.isEmpty()) {
+        continue;
+      }
+      if (!address.matches("[a-z]+://\\S+")) {
+        throw new UsageException("--connect: '" + address + "' is not an address like tcp://host:port");
+      }
+      addresses.add(address);
+    }
+    if (addresses.isEmpty()) {
+      throw new UsageException("--connect names no address");
+    }
+    return List.copyOf(addresses);
+  }
+
+  private static Path path(String option, String value) throws UsageException {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new UsageException(option + ": not a path: " + e.getMessage());
+    }
+  }
+
+  private static String key(Path file) throws UsageException {
+    String key;
+    try {
+      key = Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UsageException("--key-file: cannot read " + file + ": " + e);
+    }
+    if (key.isEmpty()) {
+      throw new UsageException("--key-file: " + file + " is empty");
+    }
+    return key;
+  }
+
+  /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}; a bare number is seconds. */
+  static Duration duration(String option, String text) throws UsageException {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      throw new UsageException(option + ": '" + text + "' is not a duration like 30s or 500ms");
+    }
+    double amount = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    double millis = switch (unit) {
+      case "ms" -> amount;
+      case "s" -> amount * 1e3;
+      case "m" -> amount * 60e3;
+      default -> amount * 3600e3;
+    };
+    if (millis < 1 || millis > 1e12) {
+      throw new UsageException(option + ": '" + text + "' must be between 1ms and about 30 years");
+    }
+    return Duration.ofMillis(Math.round(millis));
+  }
+}

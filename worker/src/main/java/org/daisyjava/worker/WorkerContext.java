@@ -1,0 +1,21 @@
+package org.daisyjava.worker;
+
+import java.nio.file.Path;
+
+/** What a {@link BlockFunction} may know about the worker running it. */
+public interface WorkerContext {
+  /** The task this worker serves. */
+  String task();
+
+  /** The worker's id within the run, as given by the scheduler ({@code DAISY_WORKER_ID}). */
+  long workerId();
+
+  /** The run directory as an absolute path ({@code DAISY_RUN_DIR}), or null if none is known. */
+  Path runDir();
+
+  /**
+   * The attempt number of the block being processed on this worker right now: 1 on its first
+   * try, 2 on the first retry, and so on. 0 while no block is being processed (e.g. in setup).
+   */
+  int attempt();
+}

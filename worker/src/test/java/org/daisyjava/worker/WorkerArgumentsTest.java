@@ -1,0 +1,82 @@
+package org.daisyjava.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daisy-worker command line, and the cluster job id it reads from the environment. */
+class WorkerArgumentsTest {
+  @TempDir Path dir;
+
+  @Test
+  void parsesEveryOption() throws Exception {
+    Path keyFile = Files.writeString(dir.resolve("key"), "s3cret\n");
+    WorkerArguments a = WorkerArguments.parse(new String[] {
+        "--connect", "tcp://head:4000, tcp://10.0.0.1:4000", "--task", "predict",
+        "--run-dir", "runs/x", "--key-file", keyFile.toString(), "--connect-timeout", "90s"});
+    assertEquals(List.of("tcp://head:4000", "tcp://10.0.0.1:4000"), a.addresses());
+    assertEquals("predict", a.task());
+    assertEquals(Path.of("runs/x"), a.runDir());
+    assertEquals("s3cret", a.key());
+    assertEquals(Duration.ofSeconds(90), a.connectTimeout());
+  }
+
+  @Test
+  void defaultsWhereOptional() throws Exception {
+    WorkerArguments a = WorkerArguments.parse(new String[] {"--connect", "tcp://h:1", "--task", "t"});
+    assertNull(a.runDir());
+    assertNull(a.key());
+    assertEquals(Duration.ofSeconds(60), a.connectTimeout());
+  }
+
+  @Test
+  void durationsTakeTheContractsUnits() throws Exception {
+    assertEquals(Duration.ofMillis(500), WorkerArguments.duration("-x", "500ms"));
+    assertEquals(Duration.ofMinutes(10), WorkerArguments.duration("-x", "10m"));
+    assertEquals(Duration.ofHours(2), WorkerArguments.duration("-x", "2h"));
+    assertEquals(Duration.ofMillis(1500), WorkerArguments.duration("-x", "1.5"));
+  }
+
+  @Test
+  void usageErrorsSayWhatIsWrong() {
+    assertEquals("--connect is required", usageError("--task", "t"));
+    assertEquals("--task is required", usageError("--connect", "tcp://h:1"));
+    assertEquals("--connect: 'head:4000' is not an address like tcp://host:port",
+        usageError("--connect", "head:4000", "--task", "t"));
+    assertTrue(usageError("--connect", "tcp://h:1", "--task", "t", "--key-file",
+        dir.resolve("missing").toString()).startsWith("--key-file: cannot read"));
+    assertEquals("--connect-timeout: 'soon' is not a duration like 30s or 500ms",
+        usageError("--connect", "tcp://h:1", "--task", "t", "--connect-timeout", "soon"));
+    assertEquals("unexpected argument 'extra'", usageError("--connect", "tcp://h:1", "--task", "t", "extra"));
+    assertTrue(usageError("--bogus").contains("bogus"));
+  }
+
+  @Test
+  void mainReturnsTwoOnUsageErrorsAndZeroForHelp() {
+    assertEquals(WorkerExitCodes.USAGE, WorkerMain.run(new String[] {"--task", "t"}, Map.of()));
+    assertEquals(0, WorkerMain.run(new String[] {"--help"}, Map.of()));
+  }
+
+  @Test
+  void clusterJobIdComesFromSlurmOrLsf() {
+    assertEquals("1234_5", ClusterJobId.fromEnvironment(Map.of(
+        "SLURM_JOB_ID", "1240", "SLURM_ARRAY_JOB_ID", "1234", "SLURM_ARRAY_TASK_ID", "5")));
+    assertEquals("1240", ClusterJobId.fromEnvironment(Map.of("SLURM_JOB_ID", "1240")));
+    assertEquals("77[3]", ClusterJobId.fromEnvironment(Map.of("LSB_JOBID", "77", "LSB_JOBINDEX", "3")));
+    assertEquals("77", ClusterJobId.fromEnvironment(Map.of("LSB_JOBID", "77", "LSB_JOBINDEX", "0")));
+    assertNull(ClusterJobId.fromEnvironment(Map.of("HOME", "/root")));
+  }
+
+  private static String usageError(String... args) {
+    return assertThrows(UsageException.class, () -> WorkerArguments.parse(args)).getMessage();
+  }
+}
