@@ -1,7 +1,6 @@
 package org.daisyjava.bench;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,13 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.Roi;
-import org.daisyjava.scheduler.checkpoint.CheckpointLog;
-import org.daisyjava.scheduler.checkpoint.DurabilityListener;
-import org.daisyjava.scheduler.checkpoint.Outcome;
 import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.scheduler.graph.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
-import org.daisyjava.scheduler.server.DoneRecorder;
+import org.daisyjava.scheduler.server.CheckpointRecorder;
 import org.daisyjava.scheduler.server.SchedulerServer;
 import org.daisyjava.scheduler.server.ServerSettings;
 import org.daisyjava.scheduler.state.TaskCounts;
@@ -69,37 +65,12 @@ public final class ZmqBench {
     long total = graph.totalBlocks();
     SchedulingState state = new SchedulingState(graph, new int[] {0}, null);
     Path dir = Files.createTempDirectory("daisy-zmq-bench");
-    SchedulerServer[] holder = new SchedulerServer[1];
-    CheckpointLog log = CheckpointLog.create(dir.resolve("checkpoint.log"), "bench".getBytes(),
-        new DurabilityListener() {
-          @Override
-          public void durable(long upTo) {
-            if (holder[0] != null) {
-              holder[0].durable(upTo);
-            }
-          }
-
-          @Override
-          public void failed(IOException e) {
-            e.printStackTrace();
-          }
-        });
-    DoneRecorder recorder = new DoneRecorder() {
-      @Override
-      public long record(int task, long blockId, boolean skipped) {
-        return log.append(task, blockId, skipped ? Outcome.SKIPPED : Outcome.SUCCESS);
-      }
-
-      @Override
-      public void flush() {
-        log.flush();
-      }
-    };
+    CheckpointRecorder log = CheckpointRecorder.create(dir.resolve("checkpoint.log"), "bench".getBytes());
     SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0,
         Duration.ofSeconds(1), 5, null, dir.toString(),
         List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null))),
-        Boolean.getBoolean("bench.nolog") ? null : recorder);
-    holder[0] = server;
+        Boolean.getBoolean("bench.nolog") ? null : log);
+    log.attach(server);
     int port = server.start();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Process> procs = new ArrayList<>();

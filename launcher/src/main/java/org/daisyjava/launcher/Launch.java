@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongPredicate;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
@@ -23,12 +22,9 @@ import org.daisyjava.launcher.progress.Summary;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.RunDirectory;
-import org.daisyjava.scheduler.checkpoint.CheckpointLog;
-import org.daisyjava.scheduler.checkpoint.DurabilityListener;
-import org.daisyjava.scheduler.checkpoint.Outcome;
 import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.daisyjava.scheduler.server.BlockChecker;
-import org.daisyjava.scheduler.server.DoneRecorder;
+import org.daisyjava.scheduler.server.CheckpointRecorder;
 import org.daisyjava.scheduler.server.SchedulerServer;
 import org.daisyjava.scheduler.server.ServerSettings;
 import org.daisyjava.scheduler.server.ServerSnapshot;
@@ -99,21 +95,7 @@ final class Launch {
       LOG.info("resuming: " + report);
     }
 
-    AtomicReference<SchedulerServer> serverRef = new AtomicReference<>();
-    CheckpointLog log = openLog(dir, geometry, recovery, new DurabilityListener() {
-      @Override
-      public void durable(long upToSequence) {
-        SchedulerServer s = serverRef.get();
-        if (s != null) {
-          s.durable(upToSequence);
-        }
-      }
-
-      @Override
-      public void failed(IOException e) {
-        LOG.log(Level.SEVERE, "the checkpoint log failed; no block will be counted done any more", e);
-      }
-    });
+    CheckpointRecorder log = openLog(dir, geometry, recovery);
 
     int n = config.tasks().size();
     int[] retries = new int[n];
@@ -133,8 +115,8 @@ final class Launch {
         config.scheduler().portLow(), config.scheduler().portHigh(),
         config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), key,
         dir.root().toString(), taskSettings);
-    SchedulerServer server = new SchedulerServer(state, settings, recorder(log));
-    serverRef.set(server);
+    SchedulerServer server = new SchedulerServer(state, settings, log);
+    log.attach(server);
     long started = System.nanoTime();
     SignalTrap signals = new SignalTrap();
     if (!backends.bringsOwnCode()) {
@@ -182,7 +164,7 @@ final class Launch {
       backend.stopAll();
       backend = null;
       server.close();
-      closeLog(log);
+      log.close();
       last = server.snapshot();
       if (fatal != null) {
         state0 = "interrupted";
@@ -207,7 +189,7 @@ final class Launch {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      closeLog(log);
+      log.close();
       if (logFile != null) {
         Logger.getLogger("").removeHandler(logFile);
         logFile.close();
@@ -234,36 +216,14 @@ final class Launch {
     return ExitCode.OK;
   }
 
-  private static CheckpointLog openLog(RunDirectory dir, GeometryFingerprint geometry,
-      Recovery recovery, DurabilityListener listener) throws LaunchException {
+  private static CheckpointRecorder openLog(RunDirectory dir, GeometryFingerprint geometry,
+      Recovery recovery) throws LaunchException {
     try {
       return recovery == null
-          ? CheckpointLog.create(dir.checkpointLog(), geometry.toBytes(), listener)
-          : CheckpointLog.append(dir.checkpointLog(), recovery, listener);
+          ? CheckpointRecorder.create(dir.checkpointLog(), geometry.toBytes())
+          : CheckpointRecorder.resume(dir.checkpointLog(), recovery);
     } catch (IOException e) {
       throw new LaunchException(ExitCode.USAGE, "cannot open " + dir.checkpointLog() + ": " + e.getMessage());
-    }
-  }
-
-  private static DoneRecorder recorder(CheckpointLog log) {
-    return new DoneRecorder() {
-      @Override
-      public long record(int task, long blockId, boolean skipped) {
-        return log.append(task, blockId, skipped ? Outcome.SKIPPED : Outcome.SUCCESS);
-      }
-
-      @Override
-      public void flush() {
-        log.flush();
-      }
-    };
-  }
-
-  private static void closeLog(CheckpointLog log) {
-    try {
-      log.close();
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "closing the checkpoint log failed", e);
     }
   }
 

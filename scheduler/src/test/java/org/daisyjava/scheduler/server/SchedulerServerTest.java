@@ -149,7 +149,7 @@ class SchedulerServerTest {
       Thread.sleep(600);
       try (RawWorker other = new RawWorker(server.port())) {
         other.hello("a", null);
-        List<Long> ran = drainWithHeartbeats(other);
+        List<Long> ran = drain(other, "a");
         assertTrue(ran.contains(held), "the lost block ran elsewhere");
         assertEquals(81, ran.size());
       }
@@ -157,20 +157,6 @@ class SchedulerServerTest {
     awaitFinishedTask("a");
     assertEquals(1, server.snapshot().task("a").counts().retries());
     assertEquals(1, server.snapshot().task("a").workersLost());
-  }
-
-  private static List<Long> drainWithHeartbeats(RawWorker w) {
-    List<Long> ids = new ArrayList<>();
-    while (true) {
-      w.send(new Acquire());
-      Message m = w.next();
-      if (m instanceof NoMoreBlocks) {
-        return ids;
-      }
-      Assign a = assertInstanceOf(Assign.class, m);
-      ids.add(a.block().id());
-      w.send(new Release(a.block().id(), true, null));
-    }
   }
 
   @Test
