@@ -5,10 +5,12 @@
 # under run_dir/jobs/ before it is submitted). Placeholders are names in double braces. A line whose
 # placeholder has no value is left out; a line with a list placeholder (job_extra_directive,
 # prologue, env_export) is repeated once per item. A custom template (slurm.template in the
-# config) may use the same placeholders.
+# config) may use the same placeholders. log_dir is the plain path (sbatch reads the quoted
+# #SBATCH values itself); log_dir_quoted, worker_command and the values in env_export are quoted
+# for the shell.
 #SBATCH --job-name={{job_name}}
-#SBATCH --output={{log_dir}}/%A_%a.out
-#SBATCH --error={{log_dir}}/%A_%a.err
+#SBATCH --output="{{log_dir}}/%A_%a.out"
+#SBATCH --error="{{log_dir}}/%A_%a.err"
 #SBATCH --partition={{partition}}
 #SBATCH --account={{account}}
 #SBATCH --qos={{qos}}
@@ -25,7 +27,7 @@
 # worker.env
 export {{env_export}}
 # where this worker's stderr goes: it is quoted in the summary when a block fails
-export DAISY_LOG={{log_dir}}/${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.err
+export DAISY_LOG={{log_dir_quoted}}/"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.err"
 
 # exec: a scancel or the walltime's SIGTERM reaches the worker itself, which hands back its
 # block and leaves

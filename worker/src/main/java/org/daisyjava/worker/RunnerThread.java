@@ -93,6 +93,10 @@ final class RunnerThread {
     boolean broken = false;
     long started = System.nanoTime();
     try {
+      if (block.cancellation().isCancelled()) {
+        // stopped (abandon, SIGTERM) between being taken and starting: do not start it at all
+        throw new BlockFailedException("cancelled before it started");
+      }
       runner.run(block);
     } catch (BrokenCodeException e) {
       error = e.getMessage();

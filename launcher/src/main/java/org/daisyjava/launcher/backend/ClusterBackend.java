@@ -13,6 +13,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.launcher.config.PipelineConfig;
@@ -44,6 +48,9 @@ public final class ClusterBackend implements Backend {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
   private static final int CANCEL_BATCH = 100;
+  /** Placeholders every job template may use besides the executor's directives. */
+  static final Set<String> RUN_PLACEHOLDERS = Set.of("task", "run_name", "job_name", "log_dir",
+      "log_dir_quoted", "run_dir", "env_export", "worker_command");
 
   private final GridExecutor grid;
   private final CommandRunner runner;
@@ -58,7 +65,9 @@ public final class ClusterBackend implements Backend {
   private long nextPollNanos;
   private int pollFailures;
   private long statusCalls;
-  private final long startedNanos = System.nanoTime();
+  /** The clock of polls and back-off (System::nanoTime; tests step it by hand). */
+  private final LongSupplier clock;
+  private final long startedNanos;
 
   /** A submitted job (array element) as last seen in the queue. */
   private static final class Job {
@@ -107,6 +116,13 @@ public final class ClusterBackend implements Backend {
 
   ClusterBackend(GridExecutor grid, CommandRunner runner, PipelineConfig config, RunDirectory dir,
       SchedulerServer server, List<String> addresses, String runId) {
+    this(grid, runner, config, dir, server, addresses, runId, System::nanoTime);
+  }
+
+  ClusterBackend(GridExecutor grid, CommandRunner runner, PipelineConfig config, RunDirectory dir,
+      SchedulerServer server, List<String> addresses, String runId, LongSupplier clock) {
+    this.clock = clock;
+    this.startedNanos = clock.getAsLong();
     this.grid = grid;
     this.runner = runner;
     this.config = config;
@@ -137,7 +153,7 @@ public final class ClusterBackend implements Backend {
 
   @Override
   public void supervise(ServerSnapshot snapshot) throws LaunchException {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (now >= nextPollNanos) {
       poll(now);
     }
@@ -240,13 +256,20 @@ public final class ClusterBackend implements Backend {
     }
     LOG.info("submitted job " + id + " (" + count + " workers) for task " + tj.task.name() + ": " + script);
     try {
-      Files.writeString(submittedFile(dir), String.join("\n", elements) + "\n",
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      StringBuilder lines = new StringBuilder();
+      for (String e : elements) {
+        lines.append(e).append(' ').append(jobName).append('\n');
+      }
+      Files.writeString(submittedFile(dir), lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       LOG.warning("cannot record job ids in " + submittedFile(dir) + ": " + e.getMessage());
     }
   }
 
+  /**
+   * {@code run_dir/jobs/submitted}: one line {@code ID JOBNAME} per submitted job (array element),
+   * deleted once the run has seen the queue empty of its jobs.
+   */
   static Path submittedFile(RunDirectory dir) {
     return dir.jobs().resolve("submitted");
   }
@@ -255,24 +278,36 @@ public final class ClusterBackend implements Backend {
   String render(TaskConfig task, Path keyFile) throws LaunchException {
     WorkerCommand cmd = WorkerCommand.of(config.worker().java(), config.worker(),
         WorkerCommand.ownClasspath(), addresses, task.name(), dir.root(), keyFile);
+    String logDir = dir.logs(task.name()).toString();
+    if (logDir.contains("\"") || logDir.contains("%")) {
+      // #SBATCH values are double-quoted (paths may hold spaces), and sbatch reads % as a pattern
+      throw new LaunchException(ExitCode.USAGE, "run_dir " + dir.root() + " contains '\"' or '%',"
+          + " which cannot go into a job script's log paths; choose another run_dir");
+    }
     Map<String, List<String>> values = new LinkedHashMap<>(grid.directives(task));
     values.put("task", List.of(task.name()));
     values.put("run_name", List.of(config.name()));
     values.put("job_name", List.of(jobName));
-    values.put("log_dir", List.of(dir.logs(task.name()).toString()));
+    values.put("log_dir", List.of(logDir));
+    values.put("log_dir_quoted", List.of(JobTemplate.shellQuote(logDir)));
     values.put("run_dir", List.of(dir.root().toString()));
     List<String> exports = new ArrayList<>();
     cmd.env().forEach((k, v) -> exports.add(k + "=" + JobTemplate.shellQuote(v)));
     values.put("env_export", exports);
     values.put("worker_command", List.of(String.join(" ",
         cmd.argv().stream().map(JobTemplate::shellQuote).toList())));
+    assert values.keySet().containsAll(RUN_PLACEHOLDERS) : values.keySet();
     try {
-      Path custom = grid.customTemplate(task);
-      JobTemplate template = custom == null ? JobTemplate.resource(grid.defaultTemplate()) : JobTemplate.file(custom);
-      return template.render(values);
+      return template(grid, task).render(values);
     } catch (IOException | IllegalArgumentException e) {
       throw new LaunchException(ExitCode.USAGE, "job template for task " + task.name() + ": " + e.getMessage());
     }
+  }
+
+  /** The task's job template: its {@code template:} file, or the executor's bundled default. */
+  static JobTemplate template(GridExecutor grid, TaskConfig task) throws IOException {
+    Path custom = grid.customTemplate(task);
+    return custom == null ? JobTemplate.resource(grid.defaultTemplate()) : JobTemplate.file(custom);
   }
 
   /** One status call for the whole run; on failure, poll less often (never hammer it). */
@@ -330,7 +365,7 @@ public final class ClusterBackend implements Backend {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (anyAlive() && System.nanoTime() < deadline) {
       Thread.sleep(1000);
-      poll(System.nanoTime());
+      poll(clock.getAsLong());
     }
   }
 
@@ -359,11 +394,13 @@ public final class ClusterBackend implements Backend {
       cancel(alive);
     }
     long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
+    boolean clear = false;
     while (System.nanoTime() < deadline) {
       try {
         CommandRunner.Result r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
         statusCalls++;
         if (r.ok() && grid.parseStatus(r.stdout()).isEmpty()) {
+          clear = true;
           break;
         }
         if (r.ok()) {
@@ -380,16 +417,33 @@ public final class ClusterBackend implements Backend {
         break;
       }
     }
-    double minutes = Math.max(1e-9, (System.nanoTime() - startedNanos) / 60e9);
+    if (clear) {
+      // nothing of this launch is left to cancel: a later --resume must not scancel these ids
+      // (the batch system may give them to other jobs)
+      try {
+        Files.deleteIfExists(submittedFile(dir));
+      } catch (IOException e) {
+        LOG.warning("cannot delete " + submittedFile(dir) + ": " + e.getMessage());
+      }
+    } else {
+      LOG.warning("jobs of the run may still be queued (job name " + jobName + "); their ids are in "
+          + submittedFile(dir) + " for the next --resume to cancel");
+    }
+    double minutes = Math.max(1e-9, (clock.getAsLong() - startedNanos) / 60e9);
     LOG.info(String.format("job status calls: %d in %.1f min (%.1f per minute)", statusCalls, minutes,
         statusCalls / minutes));
   }
 
   private void cancel(List<String> ids) {
+    cancel(jobName, ids);
+  }
+
+  /** Cancels {@code ids} (only jobs named {@code name}, unless null) in batches. */
+  private void cancel(String name, List<String> ids) {
     for (int i = 0; i < ids.size(); i += CANCEL_BATCH) {
       List<String> batch = ids.subList(i, Math.min(ids.size(), i + CANCEL_BATCH));
       try {
-        CommandRunner.Result r = runner.run(grid.cancelCommand(batch), null, COMMAND_TIMEOUT);
+        CommandRunner.Result r = runner.run(grid.cancelCommand(name, batch), null, COMMAND_TIMEOUT);
         if (!r.ok()) {
           LOG.fine("cancel: " + r.message());
         }
@@ -414,8 +468,38 @@ public final class ClusterBackend implements Backend {
       return "*";
     }
 
+    /**
+     * Every task's job template can be read and uses known placeholders only: a typo in a custom
+     * template is a config error (exit 2) before anything is created or submitted.
+     */
+    @Override
+    public void checkAvailable(PipelineConfig config) throws LaunchException {
+      for (TaskConfig t : config.tasks()) {
+        Path custom = grid.customTemplate(t);
+        String name = custom == null ? grid.defaultTemplate() : custom.toString();
+        JobTemplate template;
+        try {
+          template = template(grid, t);
+        } catch (IOException e) {
+          throw new LaunchException(ExitCode.USAGE, "job template for task " + t.name()
+              + ": cannot read " + name + ": " + e.getMessage());
+        }
+        Set<String> known = new TreeSet<>(RUN_PLACEHOLDERS);
+        known.addAll(grid.directives(t).keySet());
+        Set<String> unknown = new TreeSet<>(template.placeholders());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+          throw new LaunchException(ExitCode.USAGE, "job template " + name + " (task " + t.name()
+              + ") uses unknown placeholder" + (unknown.size() == 1 ? " " : "s ")
+              + String.join(", ", unknown.stream().map(u -> "{{" + u + "}}").toList())
+              + " (known: " + String.join(", ", known) + ")");
+        }
+      }
+    }
+
     @Override
     public int dryRun(PipelineConfig config, RunDirectory dir, PrintStream out) throws LaunchException {
+      checkAvailable(config);
       ClusterBackend b = new ClusterBackend(grid, runner, config, dir, null,
           SchedulerAddresses.of(config.scheduler().hosts(), 0).stream()
               .map(a -> a.replaceFirst(":0$", ":PORT")).toList(), "dryrun");
@@ -460,11 +544,28 @@ public final class ClusterBackend implements Backend {
       return;
     }
     try {
-      List<String> ids = Files.readAllLines(file).stream().map(String::strip)
-          .filter(s -> !s.isEmpty()).toList();
-      if (!ids.isEmpty()) {
-        LOG.info("cancelling jobs an earlier launch may have left: " + ids.size() + " ids");
-        cancel(ids);
+      // job name -> ids; a line without a name (written by an older version) is cancelled by id
+      Map<String, List<String>> byName = new TreeMap<>();
+      List<String> unnamed = new ArrayList<>();
+      int n = 0;
+      for (String line : Files.readAllLines(file)) {
+        String[] parts = line.strip().split("\\s+");
+        if (parts[0].isEmpty()) {
+          continue;
+        }
+        n++;
+        if (parts.length > 1) {
+          byName.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[0]);
+        } else {
+          unnamed.add(parts[0]);
+        }
+      }
+      if (n > 0) {
+        LOG.info("cancelling jobs an earlier launch may have left: " + n + " ids");
+      }
+      byName.forEach(this::cancel);
+      if (!unnamed.isEmpty()) {
+        cancel(null, unnamed);
       }
       Files.delete(file);
     } catch (IOException e) {

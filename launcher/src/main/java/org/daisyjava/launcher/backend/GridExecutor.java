@@ -48,6 +48,9 @@ public interface GridExecutor {
   /** Job (array element) id to state, from the status command's output. */
   Map<String, JobState> parseStatus(String stdout);
 
-  /** Cancels the given jobs or array elements. */
-  List<String> cancelCommand(List<String> jobIds);
+  /**
+   * Cancels the given jobs or array elements, but only those named {@code jobName} (unless it is
+   * null): an id recorded long ago may have been reused by the batch system for someone else's job.
+   */
+  List<String> cancelCommand(String jobName, List<String> jobIds);
 }

@@ -52,9 +52,12 @@ public final class JobTemplate {
   }
 
   /**
-   * Fills in the template.
+   * Fills in the template. Per line: if any placeholder on it has no value (an empty list), the
+   * line is left out; if one has several values, the line is repeated once per value; a line
+   * with two placeholders of several values each is an error (which pairs would be meant?).
    *
-   * @throws IllegalArgumentException naming a placeholder that {@code values} does not know
+   * @throws IllegalArgumentException naming a placeholder that {@code values} does not know, or
+   *     a line with two list placeholders
    */
   public String render(Map<String, List<String>> values) {
     for (String name : placeholders()) {
@@ -64,25 +67,39 @@ public final class JobTemplate {
       }
     }
     StringBuilder out = new StringBuilder();
-    for (String line : text.split("\n", -1)) {
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
       Matcher m = PLACEHOLDER.matcher(line);
-      if (!m.find()) {
-        out.append(line).append('\n');
-        continue;
-      }
       String listName = null;
-      m.reset();
+      boolean dropped = false;
+      boolean any = false;
       while (m.find()) {
-        if (values.get(m.group(1)).size() != 1) {
+        any = true;
+        List<String> v = values.get(m.group(1));
+        if (v.isEmpty()) {
+          dropped = true;
+        } else if (v.size() > 1) {
+          if (listName != null && !listName.equals(m.group(1))) {
+            throw new IllegalArgumentException("template " + source + " line " + (i + 1)
+                + " has two placeholders with several values ({{" + listName + "}} and {{"
+                + m.group(1) + "}}); put each on a line of its own");
+          }
           listName = m.group(1);
         }
       }
+      if (!any) {
+        out.append(line).append('\n');
+        continue;
+      }
+      if (dropped) {
+        continue;
+      }
       List<String> repeat = listName == null ? List.of("") : values.get(listName);
       for (String item : repeat) {
-        final String current = item;
         final String list = listName;
         out.append(PLACEHOLDER.matcher(line).replaceAll(r -> Matcher.quoteReplacement(
-            r.group(1).equals(list) ? current : values.get(r.group(1)).get(0)))).append('\n');
+            r.group(1).equals(list) ? item : values.get(r.group(1)).get(0)))).append('\n');
       }
     }
     String result = out.toString();

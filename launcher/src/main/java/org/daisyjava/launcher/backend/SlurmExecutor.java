@@ -153,9 +153,13 @@ public final class SlurmExecutor implements GridExecutor {
   }
 
   @Override
-  public List<String> cancelCommand(List<String> jobIds) {
+  public List<String> cancelCommand(String jobName, List<String> jobIds) {
     List<String> argv = new ArrayList<>();
     argv.add("scancel");
+    if (jobName != null) {
+      // scancel applies its filters to the ids given: a reused id with another name is left alone
+      argv.add("--name=" + jobName);
+    }
     argv.addAll(jobIds);
     return argv;
   }

@@ -1,0 +1,353 @@
+package org.daisyjava.launcher.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.daisyjava.launcher.ExitCode;
+import org.daisyjava.launcher.config.ConfigLoader;
+import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.config.TaskConfig;
+import org.daisyjava.launcher.run.GeometryFingerprint;
+import org.daisyjava.launcher.run.LaunchException;
+import org.daisyjava.launcher.run.RunDirectory;
+import org.daisyjava.scheduler.server.SchedulerServer;
+import org.daisyjava.scheduler.server.ServerSnapshot;
+import org.daisyjava.scheduler.server.TaskSnapshot;
+import org.daisyjava.scheduler.state.TaskCounts;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ClusterBackend}'s decisions against a scripted batch system: the {@link CommandRunner}
+ * is a mock answering sbatch, squeue and scancel, the scheduler a mock, the clock stepped by hand.
+ */
+class ClusterBackendTest {
+  private static final long SECOND = 1_000_000_000L;
+  private static final String JOB_NAME = "daisy-unit-abc123";
+
+  @TempDir Path tmp;
+  private final AtomicLong clock = new AtomicLong(1000 * SECOND);
+  private final SchedulerServer server = mock(SchedulerServer.class);
+  private final CommandRunner runner = mock(CommandRunner.class);
+  /** Every command the backend ran, in order. */
+  private final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+  private Responder sbatch;
+  private Responder squeue;
+
+  /** How the scripted batch system answers one command. */
+  private interface Responder {
+    CommandRunner.Result apply(List<String> argv) throws IOException;
+  }
+  private int nextJobId = 100;
+
+  @BeforeEach
+  void scriptTheBatchSystem() throws IOException {
+    sbatch = argv -> ok(nextJobId++ + "\n");
+    squeue = argv -> ok("");
+    when(runner.run(anyList(), any(), any())).thenAnswer(inv -> {
+      List<String> argv = inv.getArgument(0);
+      calls.add(List.copyOf(argv));
+      return switch (argv.get(0)) {
+        case "sbatch" -> sbatch.apply(argv);
+        case "squeue" -> squeue.apply(argv);
+        case "scancel" -> ok("");
+        default -> throw new IOException("unexpected command " + argv);
+      };
+    });
+  }
+
+  private static CommandRunner.Result ok(String stdout) {
+    return new CommandRunner.Result(0, stdout, "");
+  }
+
+  private PipelineConfig config(int maxRestarts, int workersA, boolean twoTasks) throws Exception {
+    String task = """
+          - name: %s
+            total_roi: {offset: [0], shape: [40]}
+            read_roi: {offset: [0], shape: [10]}
+            write_roi: {offset: [0], shape: [10]}
+            num_workers: %d
+            process: {command: "true"}
+        """;
+    String yaml = "name: unit\nbackend: slurm\nslurm: {poll_interval: 1s}\nworker: {max_restarts: "
+        + maxRestarts + "}\ntasks:\n" + task.formatted("a", workersA) + (twoTasks ? task.formatted("b", 2) : "");
+    return ConfigLoader.parse(yaml, "unit.yaml", tmp, "unit");
+  }
+
+  private RunDirectory runDir(PipelineConfig config) throws LaunchException {
+    RunDirectory dir = RunDirectory.open(tmp.resolve("run"), false, GeometryFingerprint.of(config.geometries())).dir();
+    dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList());
+    return dir;
+  }
+
+  private ClusterBackend backend(PipelineConfig config, RunDirectory dir) {
+    return new ClusterBackend(new SlurmExecutor(), runner, config, dir, server, List.of("tcp://10.0.0.1:5000"),
+        "abc123", clock::get);
+  }
+
+  /** Every task with ready blocks, none finished. */
+  private static ServerSnapshot working(PipelineConfig config) {
+    List<TaskSnapshot> tasks = new ArrayList<>();
+    for (TaskConfig t : config.tasks()) {
+      tasks.add(task(t.name(), false));
+    }
+    return new ServerSnapshot(0, tasks, List.of(), 0, false, false);
+  }
+
+  private static TaskSnapshot task(String name, boolean finished) {
+    TaskCounts counts = finished
+        ? new TaskCounts(4, 4, 0, 0, 0, 0, 0, 0, true)
+        : new TaskCounts(4, 0, 0, 0, 0, 0, 0, 4, false);
+    return new TaskSnapshot(name, counts, !finished, 0, 0, 0, null);
+  }
+
+  private List<List<String>> callsOf(String command) {
+    synchronized (calls) {
+      return calls.stream().filter(c -> c.get(0).equals(command)).toList();
+    }
+  }
+
+  private void advance(long millis) {
+    clock.addAndGet(millis * 1_000_000L);
+  }
+
+  @Test
+  void sbatchRefusingTheJobsEndsTheLaunchWithExitCode3QuotingSbatch() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    sbatch = argv -> new CommandRunner.Result(1, "", "sbatch: error: invalid partition specified: nope\n"
+        + "sbatch: error: Batch job submission failed: Invalid partition name specified\n");
+    ClusterBackend b = backend(config, runDir(config));
+    LaunchException e = assertThrows(LaunchException.class, () -> b.supervise(working(config)));
+    assertEquals(ExitCode.CLUSTER, e.exitCode());
+    assertTrue(e.getMessage().contains("sbatch: error: invalid partition specified: nope"), e.getMessage());
+    assertTrue(e.getMessage().contains("task a") && e.getMessage().contains("exit code 1"), e.getMessage());
+  }
+
+  @Test
+  void sbatchMissingEndsTheLaunchWithExitCode3() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    sbatch = argv -> {
+      throw new IOException("Cannot run program \"sbatch\": error=2, No such file or directory");
+    };
+    ClusterBackend b = backend(config, runDir(config));
+    LaunchException e = assertThrows(LaunchException.class, () -> b.supervise(working(config)));
+    assertEquals(ExitCode.CLUSTER, e.exitCode());
+    assertTrue(e.getMessage().contains("Cannot run program \"sbatch\""), e.getMessage());
+  }
+
+  @Test
+  void sbatchAnsweringWithoutAJobIdEndsTheLaunchWithExitCode3() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    sbatch = argv -> ok("Submitted batch job 12\n");
+    ClusterBackend b = backend(config, runDir(config));
+    LaunchException e = assertThrows(LaunchException.class, () -> b.supervise(working(config)));
+    assertEquals(ExitCode.CLUSTER, e.exitCode());
+    assertTrue(e.getMessage().contains("Submitted batch job 12"), e.getMessage());
+  }
+
+  @Test
+  void oneArrayPerTaskAndOneSqueueByJobNamePerPollForTheWholeRun() throws Exception {
+    PipelineConfig config = config(10, 3, true);
+    RunDirectory dir = runDir(config);
+    ClusterBackend b = backend(config, dir);
+    assertEquals(JOB_NAME, b.jobName());
+
+    b.supervise(working(config));
+    List<List<String>> submits = callsOf("sbatch");
+    assertEquals(2, submits.size(), calls.toString());
+    assertEquals("--array=0-2", submits.get(0).get(2), "task a: 3 workers in one array");
+    assertEquals("--array=0-1", submits.get(1).get(2), "task b: 2 workers in one array");
+    for (List<String> s : submits) {
+      String script = Files.readString(Path.of(s.get(3)));
+      assertTrue(script.contains("#SBATCH --job-name=" + JOB_NAME + "\n"), "every job carries the run's name");
+    }
+    assertEquals(List.of("100_0 " + JOB_NAME, "100_1 " + JOB_NAME, "100_2 " + JOB_NAME, "101_0 " + JOB_NAME,
+        "101_1 " + JOB_NAME), Files.readAllLines(ClusterBackend.submittedFile(dir)));
+
+    squeue = argv -> ok("100_0 R\n100_1 R\n100_2 CG\n101_[0-1] PD\n");
+    for (int i = 0; i < 50; i++) { // ticks within one poll interval: no further status call
+      b.supervise(working(config));
+      advance(10);
+    }
+    assertEquals(1, callsOf("squeue").size(), calls.toString());
+    advance(1000);
+    b.supervise(working(config));
+    assertEquals(2, callsOf("squeue").size());
+    assertEquals(List.of("squeue", "--noheader", "--array", "--name=" + JOB_NAME, "--format=%i %t"),
+        callsOf("squeue").get(1));
+    assertEquals(2, callsOf("sbatch").size(), "no job was lost, none replaced");
+    assertEquals("3 jobs running", b.status("a"));
+    assertEquals("0 jobs running, 2 pending", b.status("b"));
+    assertEquals(2, b.statusCalls());
+  }
+
+  @Test
+  void aFailingSqueueIsRetriedLessAndLessOftenAndEndsNothing() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    ClusterBackend b = backend(config, runDir(config));
+    squeue = argv -> new CommandRunner.Result(1, "", "slurm_load_jobs error: Unable to contact slurm controller");
+    b.supervise(working(config)); // squeue fails (call 1), the array is submitted
+    assertEquals(1, callsOf("squeue").size());
+    assertEquals(1, callsOf("sbatch").size());
+
+    advance(1500);
+    b.supervise(working(config)); // a healthy poll would be due after 1 s; backing off: 2 s
+    assertEquals(1, callsOf("squeue").size());
+    advance(500);
+    b.supervise(working(config)); // t = 2 s: call 2 fails; next after 4 s more
+    assertEquals(2, callsOf("squeue").size());
+    advance(3900);
+    b.supervise(working(config));
+    assertEquals(2, callsOf("squeue").size());
+    squeue = argv -> ok("100_0 R\n100_1 R\n");
+    advance(100);
+    b.supervise(working(config)); // t = 6 s: call 3 succeeds, back to the poll interval
+    assertEquals(3, callsOf("squeue").size());
+    advance(1000);
+    b.supervise(working(config));
+    assertEquals(4, callsOf("squeue").size());
+
+    assertEquals(1, callsOf("sbatch").size(), "jobs unseen while squeue failed are not taken for lost");
+    assertEquals("2 jobs running", b.status("a"));
+    verify(server, never()).abandonTask(anyInt(), anyString());
+  }
+
+  @Test
+  void lostJobsAreReplacedUpToMaxRestartsThenTheTaskIsGivenUpQuotingTheLastLog() throws Exception {
+    PipelineConfig config = config(2, 2, false);
+    RunDirectory dir = runDir(config);
+    for (String id : List.of("100_0", "100_1", "101_0", "101_1")) {
+      Files.writeString(dir.logs("a").resolve(id + ".err"),
+          "/var/spool/slurm/job" + id + "/slurm_script: line 24: /nonexistent/java: No such file or directory\n");
+    }
+    ClusterBackend b = backend(config, dir);
+    b.supervise(working(config)); // submits 100_0, 100_1
+    advance(1000);
+    b.supervise(working(config)); // both gone from the queue: 2 deaths (of 2 restarts), replaced by 101_*
+    assertEquals(2, callsOf("sbatch").size());
+    assertEquals("--array=0-1", callsOf("sbatch").get(1).get(2));
+    verify(server, never()).abandonTask(anyInt(), anyString());
+    assertEquals("0 jobs running, 2 pending, 2 lost", b.status("a"));
+
+    advance(1000);
+    b.supervise(working(config)); // the replacements die too: no restarts left
+    verify(server).abandonTask(eq(0), argThat(reason -> reason.contains("worker.max_restarts is 2")
+        && reason.contains("101_0") && reason.contains("/nonexistent/java: No such file or directory")));
+    for (int i = 0; i < 5; i++) {
+      advance(1000);
+      b.supervise(working(config));
+    }
+    assertEquals(2, callsOf("sbatch").size(), "a given-up task gets no more jobs");
+  }
+
+  @Test
+  void jobsListedAsFailedOrDoneWhileTheTaskHasWorkCountAsLost() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    squeue = argv -> ok("100_0 F\n100_1 R\n");
+    advance(1000);
+    b.supervise(working(config));
+    assertEquals(2, callsOf("sbatch").size());
+    assertEquals("--array=0-0", callsOf("sbatch").get(1).get(2), "one replacement for the one lost job");
+  }
+
+  @Test
+  void pendingJobsOfAFinishedTaskAreCancelledRunningOnesLeftToLeave() throws Exception {
+    PipelineConfig config = config(10, 3, false);
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    squeue = argv -> ok("100_0 R\n100_1 PD\n100_2 S\n");
+    advance(1000);
+    b.supervise(new ServerSnapshot(0, List.of(task("a", true)), List.of(), 0, true, false));
+    assertEquals(List.of(List.of("scancel", "--name=" + JOB_NAME, "100_1", "100_2")), callsOf("scancel"));
+    squeue = argv -> ok("");
+    advance(1000);
+    b.supervise(new ServerSnapshot(0, List.of(task("a", true)), List.of(), 0, true, false));
+    assertEquals(1, callsOf("sbatch").size(), "jobs that leave after the task finished are not replaced");
+    verify(server, never()).abandonTask(anyInt(), anyString());
+  }
+
+  @Test
+  void stopAllCancelsInBatchesWaitsForAnEmptyQueueAndForgetsTheIds() throws Exception {
+    PipelineConfig config = config(10, 250, false);
+    RunDirectory dir = runDir(config);
+    ClusterBackend b = backend(config, dir);
+    b.supervise(working(config));
+    assertEquals(250, Files.readAllLines(ClusterBackend.submittedFile(dir)).size());
+    // the first check after cancelling still lists a job in CG, the second none
+    List<String> answers = new ArrayList<>(List.of("100_7 CG\n", ""));
+    squeue = argv -> ok(answers.isEmpty() ? "" : answers.remove(0));
+    b.stopAll();
+    List<List<String>> cancels = callsOf("scancel");
+    assertEquals(List.of(102, 102, 52, 3), cancels.stream().map(List::size).toList(),
+        "100 + 100 + 50 ids with scancel --name=..., then the straggler: " + cancels);
+    for (List<String> c : cancels) {
+      assertEquals("--name=" + JOB_NAME, c.get(1));
+    }
+    assertEquals(List.of("scancel", "--name=" + JOB_NAME, "100_7"), cancels.get(3));
+    assertEquals(3, callsOf("squeue").size(), "one poll while running, two while stopping");
+    assertFalse(Files.exists(ClusterBackend.submittedFile(dir)), "nothing left to clean up for a later --resume");
+  }
+
+  @Test
+  void stopAllKeepsTheIdsWhenTheQueueCannotBeRead() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    RunDirectory dir = runDir(config);
+    ClusterBackend b = backend(config, dir);
+    b.supervise(working(config));
+    squeue = argv -> {
+      throw new IOException("Cannot run program \"squeue\": error=2, No such file or directory");
+    };
+    b.stopAll();
+    assertEquals(1, callsOf("scancel").size());
+    assertTrue(Files.exists(ClusterBackend.submittedFile(dir)), "a later --resume must still cancel them");
+  }
+
+  @Test
+  void aNewLaunchCancelsWhatAKilledOneLeftOnlyUnderItsJobNames() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    RunDirectory dir = runDir(config);
+    Files.writeString(ClusterBackend.submittedFile(dir),
+        "7_0 daisy-unit-old111\n7_1 daisy-unit-old111\n9_0 daisy-unit-old222\n\n12_3\n");
+    new ClusterBackend.Factory(new SlurmExecutor(), runner).create(config, dir, server, 5000, "key");
+    assertEquals(List.of(
+        List.of("scancel", "--name=daisy-unit-old111", "7_0", "7_1"),
+        List.of("scancel", "--name=daisy-unit-old222", "9_0"),
+        List.of("scancel", "12_3")), callsOf("scancel"));
+    assertFalse(Files.exists(ClusterBackend.submittedFile(dir)));
+    assertTrue(callsOf("sbatch").isEmpty());
+  }
+
+  @Test
+  void awaitExitPollsUntilTheJobsHaveLeft() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    List<String> answers = new ArrayList<>(List.of("100_0 CG\n", ""));
+    squeue = argv -> ok(answers.isEmpty() ? "" : answers.remove(0));
+    b.awaitExit(java.time.Duration.ofMinutes(5));
+    assertEquals(3, callsOf("squeue").size(), "one at the first tick, then until the queue is empty");
+    assertEquals("0 jobs running", b.status("a"));
+  }
+}
