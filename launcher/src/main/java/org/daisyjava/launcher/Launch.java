@@ -161,6 +161,8 @@ final class Launch {
       } else if (signals.caught() != null) {
         err.println("\ndaisy-launch: " + signals.caught() + ": stopping workers and flushing the checkpoint log");
       }
+      // blocks cut off by stopping the workers are unfinished, not failed
+      server.beginShutdown();
       backend.stopAll();
       backend = null;
       server.close();
@@ -182,6 +184,7 @@ final class Launch {
       throw new LaunchException(ExitCode.INTERRUPTED, "interrupted");
     } finally {
       if (backend != null) {
+        server.beginShutdown();
         backend.stopAll();
       }
       try {

@@ -29,6 +29,8 @@ import org.daisyjava.scheduler.server.TaskSnapshot;
 public final class LocalBackend implements Backend {
   private static final Logger LOG = Logger.getLogger(LocalBackend.class.getName());
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  /** The least time a local worker gets to reach the scheduler; see {@link Factory#connectTimeout}. */
+  static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final List<TaskConfig> tasks;
   private final RunDirectory dir;
@@ -105,9 +107,15 @@ public final class LocalBackend implements Backend {
 
   private void spawn(int t) throws LaunchException {
     String name = tasks.get(t).name();
-    int n = ++started[t];
-    Path out = dir.logs(name).resolve("worker-" + n + ".out");
-    Path err = dir.logs(name).resolve("worker-" + n + ".err");
+    Path out;
+    Path err;
+    do {
+      // numbers taken by the workers of an earlier launch of this run (before a resume) are
+      // skipped: their logs are kept, and an orphaned worker may still be writing to them
+      int n = ++started[t];
+      out = dir.logs(name).resolve("worker-" + n + ".out");
+      err = dir.logs(name).resolve("worker-" + n + ".err");
+    } while (Files.exists(out) || Files.exists(err));
     WorkerCommand cmd = command.apply(name);
     ProcessBuilder pb = new ProcessBuilder(cmd.argv())
         .redirectOutput(out.toFile())
@@ -195,8 +203,26 @@ public final class LocalBackend implements Backend {
       // worker.java names the java of compute nodes; here the workers share this machine's
       String java = config.worker().java().equals("java") ? WorkerCommand.currentJava() : config.worker().java();
       String own = WorkerCommand.ownClasspath();
-      return task -> WorkerCommand.of(java, config.worker(), own, List.of(address), task,
-          dir.root(), Path.of(keyFile));
+      long connectMillis = connectTimeout(config.scheduler().deadAfter()).toMillis();
+      return task -> {
+        WorkerCommand c = WorkerCommand.of(java, config.worker(), own, List.of(address), task,
+            dir.root(), Path.of(keyFile));
+        List<String> argv = new ArrayList<>(c.argv());
+        argv.add("--connect-timeout");
+        argv.add(connectMillis + "ms");
+        return new WorkerCommand(List.copyOf(argv), c.env());
+      };
+    }
+
+    /**
+     * How long a local worker tries to reach the scheduler. The scheduler listens before any
+     * local worker starts, so a worker that gets no answer belongs to a launcher that has died:
+     * it gives up after the silence that also ends a connected worker (heartbeat_interval x
+     * liveness), not after the 60 s that suit a cluster job, but never before
+     * {@link #MIN_CONNECT_TIMEOUT} (a JVM starting on a loaded machine may be slow to say hello).
+     */
+    static Duration connectTimeout(Duration deadAfter) {
+      return deadAfter.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? deadAfter : MIN_CONNECT_TIMEOUT;
     }
   }
 

@@ -68,6 +68,8 @@ public final class SchedulerServer implements AutoCloseable {
   private volatile RuntimeException startFailure;
   private volatile ServerSnapshot snapshot;
   private volatile boolean stopRequested;
+  /** The run is being stopped (see {@link #beginShutdown}); read by the loop thread. */
+  private volatile boolean shuttingDown;
   private volatile long durableUpTo;
   private Thread thread;
 
@@ -147,6 +149,18 @@ public final class SchedulerServer implements AutoCloseable {
       state.abandon(task, reason);
       publishSnapshot(System.nanoTime());
     });
+  }
+
+  /**
+   * Says that the run is being stopped (interrupted, or given up by the launcher) before its
+   * workers are: from now on no block is handed out, and blocks whose lease ends without success
+   * — killed with their worker, timed out, lost with a worker that left — are not failed
+   * attempts (the stop caused it; they stay unfinished and run on resume). Blocks released as
+   * done are still recorded. Any thread; takes effect for every message read after it returns.
+   */
+  public void beginShutdown() {
+    shuttingDown = true;
+    wakeup.wake();
   }
 
   /**
@@ -235,7 +249,7 @@ public final class SchedulerServer implements AutoCloseable {
   }
 
   private boolean hasWorkToServe() {
-    for (int t = 0; t < waiting.size(); t++) {
+    for (int t = 0; t < waiting.size() && !shuttingDown; t++) {
       if (!waiting.get(t).isEmpty() && state.hasReady(t)) {
         return true;
       }
@@ -355,6 +369,9 @@ public final class SchedulerServer implements AutoCloseable {
 
   /** Gives {@code s} a ready block if there is one; false if none is ready now. */
   private boolean handOut(WorkerSession s, long now) {
+    if (shuttingDown) {
+      return false;
+    }
     TaskSettings ts = settings.tasks().get(s.task);
     while (true) {
       long id = state.take(s.task);
@@ -390,6 +407,9 @@ public final class SchedulerServer implements AutoCloseable {
       drop(s, "release of block " + r.blockId() + " which it does not hold");
     } else if (r.success()) {
       commit(s.task, r.blockId(), false);
+    } else if (shuttingDown) {
+      LOG.info("block " + r.blockId() + " of task " + state.graph().taskName(s.task)
+          + " stopped by the shutdown on " + s.describe() + ": " + firstLine(r.error() == null ? "" : r.error()));
     } else {
       String error = r.error() == null ? "failed (no error text)" : r.error();
       boolean retry = state.failed(s.task, r.blockId(), error, s.describe());
@@ -474,7 +494,7 @@ public final class SchedulerServer implements AutoCloseable {
 
   private void expireLeases(WorkerSession s, long now) {
     Duration timeout = settings.tasks().get(s.task).timeout();
-    if (timeout == null || s.leases.isEmpty()) {
+    if (timeout == null || s.leases.isEmpty() || shuttingDown) {
       return;
     }
     Lease head = s.leases.peekFirst();
@@ -501,6 +521,11 @@ public final class SchedulerServer implements AutoCloseable {
       workersLost[s.task]++;
     }
     for (Lease l : s.leases) {
+      if (shuttingDown) {
+        LOG.info("block " + l.blockId + " of task " + state.graph().taskName(s.task) + ": "
+            + s.describe() + " " + why + " during the shutdown; the block stays unfinished");
+        continue;
+      }
       boolean retry = state.failed(s.task, l.blockId, "worker " + why + " while running it",
           s.describe());
       LOG.info("block " + l.blockId + " of task " + state.graph().taskName(s.task) + ": "

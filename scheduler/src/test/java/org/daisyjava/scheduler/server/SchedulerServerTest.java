@@ -252,6 +252,42 @@ class SchedulerServerTest {
     assertTrue(server.snapshot().failures().get(0).source().startsWith("worker "));
   }
 
+  @Test
+  void afterBeginShutdownCutOffBlocksAreNeitherFailuresNorRetriesAndNothingIsHandedOut() throws Exception {
+    start(graph(), null, null, null, Duration.ofMillis(200));
+    try (RawWorker w = new RawWorker(server.port())) {
+      w.hello("a", null);
+      long[] held = new long[3];
+      for (int i = 0; i < held.length; i++) {
+        w.send(new Acquire());
+        held[i] = w.next(Assign.class).block().id();
+      }
+      server.beginShutdown();
+      w.send(new Acquire());
+      w.send(new Release(held[0], true, null));                      // finished: still recorded
+      w.send(new Release(held[1], false, "command exited with code 143")); // killed by the stop
+      w.socket.setReceiveTimeOut(10_000);
+      Message answer;
+      do {
+        byte[] frame = w.socket.recv(0);
+        assertTrue(frame != null, "no answer to the acquire within 10 s");
+        answer = org.daisyjava.core.protocol.MessageCodec.decode(frame);
+      } while (answer instanceof Message.Heartbeat);
+      assertInstanceOf(Message.Wait.class, answer, "a block was handed out during the shutdown");
+      w.send(new Message.Goodbye("stopped"));                         // leaves holding held[2]
+    }
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (server.snapshot().task("a").workers() > 0 && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    var counts = server.snapshot().task("a").counts();
+    assertEquals(0, server.snapshot().task("a").workers(), "the goodbye was not handled");
+    assertEquals(1, counts.completed());
+    assertEquals(0, counts.failed());
+    assertEquals(0, counts.retries());
+    assertEquals(List.of(), server.snapshot().failures());
+  }
+
   private void awaitFinished() {
     long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!server.snapshot().allFinished() && System.nanoTime() < until) {
