@@ -2,23 +2,21 @@ package org.daisyjava.launcher.backend;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Logger;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.run.RunDirectory;
 import org.daisyjava.scheduler.server.BlockChecker;
 import org.daisyjava.scheduler.server.SchedulerServer;
-import org.daisyjava.scheduler.server.ServerSnapshot;
-import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.worker.BlockCheck;
 import org.daisyjava.worker.BlockFunction;
 import org.daisyjava.worker.Worker;
-import org.daisyjava.worker.WorkerExitCodes;
 import org.daisyjava.worker.WorkerOptions;
 
 /**
@@ -27,121 +25,75 @@ import org.daisyjava.worker.WorkerOptions;
  * timeouts and retries. A worker whose function cannot set up (or that stops with an error) is
  * replaced at most {@code worker.max_restarts} times per task.
  */
-public final class InProcessBackend implements Backend {
-  private static final Logger LOG = Logger.getLogger(InProcessBackend.class.getName());
-
-  private final List<TaskConfig> tasks;
+public final class InProcessBackend extends SupervisedWorkers<InProcessBackend.Running> {
   private final Map<String, BlockFunction> functions;
-  private final SchedulerServer server;
   private final String address;
   private final WorkerOptions options;
-  private final int maxRestarts;
-  private final List<List<Running>> running = new ArrayList<>();
-  private final int[] deaths;
-  private final boolean[] active;
-  private final boolean[] givenUp;
 
-  private record Running(Worker worker, CompletableFuture<Integer> exit) {}
+  /** A worker and the thread running it. */
+  record Running(Worker worker, CompletableFuture<Integer> exit) {}
 
   InProcessBackend(List<TaskConfig> tasks, Map<String, BlockFunction> functions,
       SchedulerServer server, String address, WorkerOptions options, int maxRestarts) {
-    this.tasks = tasks;
+    super(tasks, server, maxRestarts);
     this.functions = functions;
-    this.server = server;
     this.address = address;
     this.options = options;
-    this.maxRestarts = maxRestarts;
-    for (int t = 0; t < tasks.size(); t++) {
-      running.add(new ArrayList<>());
-    }
-    deaths = new int[tasks.size()];
-    active = new boolean[tasks.size()];
-    givenUp = new boolean[tasks.size()];
   }
 
   @Override
-  public void supervise(ServerSnapshot snapshot) {
-    for (int t = 0; t < tasks.size(); t++) {
-      TaskSnapshot ts = snapshot.tasks().get(t);
-      String name = tasks.get(t).name();
-      for (var it = running.get(t).iterator(); it.hasNext(); ) {
-        Running r = it.next();
-        if (!r.exit.isDone()) {
-          continue;
-        }
-        it.remove();
-        int code = r.exit.getNow(-1);
-        if (code != WorkerExitCodes.FINISHED && !ts.counts().finished()) {
-          deaths[t]++;
-          LOG.warning("a worker thread of task " + name + " stopped with code " + code);
-          if (deaths[t] > maxRestarts && !givenUp[t]) {
-            givenUp[t] = true;
-            server.abandonTask(t, "task " + name + ": its workers stopped " + deaths[t]
-                + " times (worker.max_restarts is " + maxRestarts + "); the last exit code was "
-                + code + " (4: the block function could not be set up)");
-          }
-        }
-      }
-      if (ts.counts().finished() || givenUp[t]) {
-        continue;
-      }
-      active[t] |= ts.hasReady();
-      while (active[t] && running.get(t).size() < tasks.get(t).numWorkers()) {
-        Worker w = new Worker(List.of(address), name, options.withFunction(functions.get(name)));
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread th = new Thread(() -> {
-          try {
-            exit.complete(w.run());
-          } catch (RuntimeException | Error e) {
-            exit.complete(-1);
-            throw e;
-          }
-        }, "daisy-worker-" + name + "-" + running.get(t).size());
-        th.setDaemon(true);
-        th.start();
-        running.get(t).add(new Running(w, exit));
-      }
-    }
+  String kind() {
+    return "worker thread";
   }
 
   @Override
-  public String status(String task) {
-    for (int t = 0; t < tasks.size(); t++) {
-      if (tasks.get(t).name().equals(task)) {
-        long alive = running.get(t).stream().filter(r -> !r.exit.isDone()).count();
-        return alive + " worker thread" + (alive == 1 ? "" : "s");
+  Running start(int t) {
+    String name = tasks.get(t).name();
+    Worker w = new Worker(List.of(address), name, options.withFunction(functions.get(name)));
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Thread th = new Thread(() -> {
+      try {
+        exit.complete(w.run());
+      } catch (RuntimeException | Error e) {
+        exit.complete(-1);
+        throw e;
       }
-    }
-    return "";
+    }, "daisy-worker-" + name);
+    th.setDaemon(true);
+    th.start();
+    return new Running(w, exit);
   }
 
   @Override
-  public void awaitExit(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (List<Running> rs : running) {
-      for (Running r : rs) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          r.exit.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-          return;
-        }
-      }
-    }
+  Integer exitCode(Running r) {
+    return r.exit.isDone() ? r.exit.getNow(-1) : null;
   }
 
   @Override
-  public void stopAll() {
-    for (List<Running> rs : running) {
-      for (Running r : rs) {
-        r.worker.stop();
-      }
-    }
+  String whereToLook(Running r) {
+    return " (4: the block function could not be set up; see the log of this JVM)";
+  }
+
+  @Override
+  boolean await(Running r, long nanos) throws InterruptedException {
     try {
-      awaitExit(Duration.ofSeconds(10));
+      r.exit.get(nanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  @Override
+  void stop(List<Running> workers) {
+    for (Running r : workers) {
+      r.worker.stop();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try {
+      for (Running r : workers) {
+        await(r, Math.max(1, deadline - System.nanoTime()));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

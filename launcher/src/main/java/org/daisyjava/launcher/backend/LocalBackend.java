@@ -9,15 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Logger;
 import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.RunDirectory;
 import org.daisyjava.scheduler.server.SchedulerServer;
-import org.daisyjava.scheduler.server.ServerSnapshot;
-import org.daisyjava.scheduler.server.TaskSnapshot;
 
 /**
  * Workers as processes on this machine: {@code num_workers} per task, started as soon as the
@@ -26,86 +23,49 @@ import org.daisyjava.scheduler.server.TaskSnapshot;
  * is replaced, at most {@code worker.max_restarts} times per task; after that the task is given
  * up with a reason that quotes the last worker's log.
  */
-public final class LocalBackend implements Backend {
-  private static final Logger LOG = Logger.getLogger(LocalBackend.class.getName());
+public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   /** The least time a local worker gets to reach the scheduler; see {@link Factory#connectTimeout}. */
   static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  private final List<TaskConfig> tasks;
   private final RunDirectory dir;
-  private final SchedulerServer server;
-  private final int maxRestarts;
   /** The command for a task's worker. */
   private final Function<String, WorkerCommand> command;
-  private final List<List<Running>> running = new ArrayList<>();
   private final int[] started;
-  private final int[] deaths;
-  private final boolean[] active;
-  private final boolean[] givenUp;
 
   /** One worker process and where its output goes. */
-  private record Running(Process process, Path out, Path err) {}
+  record Running(Process process, Path out, Path err) {}
 
   public LocalBackend(List<TaskConfig> tasks, RunDirectory dir, SchedulerServer server,
       int maxRestarts, Function<String, WorkerCommand> command) {
-    this.tasks = tasks;
+    super(tasks, server, maxRestarts);
     this.dir = dir;
-    this.server = server;
-    this.maxRestarts = maxRestarts;
     this.command = command;
-    for (int t = 0; t < tasks.size(); t++) {
-      running.add(new ArrayList<>());
-    }
     started = new int[tasks.size()];
-    deaths = new int[tasks.size()];
-    active = new boolean[tasks.size()];
-    givenUp = new boolean[tasks.size()];
   }
 
   @Override
-  public void supervise(ServerSnapshot snapshot) throws LaunchException {
-    for (int t = 0; t < tasks.size(); t++) {
-      TaskSnapshot ts = snapshot.tasks().get(t);
-      reap(t, ts);
-      boolean finished = ts.counts().finished();
-      if (finished || givenUp[t]) {
-        continue;
-      }
-      active[t] |= ts.hasReady();
-      while (active[t] && running.get(t).size() < tasks.get(t).numWorkers()) {
-        spawn(t);
-      }
-    }
+  String kind() {
+    return "worker process";
   }
 
-  /** Forgets exited workers; one that failed while its task had work counts as a death. */
-  private void reap(int t, TaskSnapshot ts) {
-    for (var it = running.get(t).iterator(); it.hasNext(); ) {
-      Running r = it.next();
-      if (r.process.isAlive()) {
-        continue;
-      }
-      it.remove();
-      int code = r.process.exitValue();
-      if (code == 0 || ts.counts().finished()) {
-        continue;
-      }
-      deaths[t]++;
-      String name = tasks.get(t).name();
-      LOG.warning("a worker of task " + name + " exited with code " + code + " (" + dir.root().relativize(r.err)
-          + "); " + (deaths[t] <= maxRestarts ? "replacing it (" + deaths[t] + " of " + maxRestarts + " restarts)"
-              : "no restarts left"));
-      if (deaths[t] > maxRestarts && !givenUp[t]) {
-        givenUp[t] = true;
-        server.abandonTask(t, "task " + name + ": worker processes died " + deaths[t]
-            + " times (worker.max_restarts is " + maxRestarts + "); the last one exited with code "
-            + code + ", its log " + r.err + " ends with:\n" + tail(r.err, 8));
-      }
-    }
+  @Override
+  Integer exitCode(Running r) {
+    return r.process.isAlive() ? null : r.process.exitValue();
   }
 
-  private void spawn(int t) throws LaunchException {
+  @Override
+  String whereToLook(Running r) {
+    return ", its log " + r.err + " ends with:\n" + tail(r.err, 8);
+  }
+
+  @Override
+  boolean await(Running r, long nanos) throws InterruptedException {
+    return r.process.waitFor(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  Running start(int t) throws LaunchException {
     String name = tasks.get(t).name();
     Path out;
     Path err;
@@ -123,7 +83,7 @@ public final class LocalBackend implements Backend {
     pb.environment().putAll(cmd.env());
     pb.environment().put("DAISY_LOG", err.toString());
     try {
-      running.get(t).add(new Running(pb.start(), out, err));
+      return new Running(pb.start(), out, err);
     } catch (IOException e) {
       // the java of worker.java cannot be started at all: the same for every replacement
       throw new LaunchException(ExitCode.CLUSTER, "cannot start a worker process for task " + name
@@ -145,30 +105,6 @@ public final class LocalBackend implements Backend {
       return s.toString().stripTrailing();
     } catch (IOException e) {
       return "    (unreadable: " + e.getMessage() + ")";
-    }
-  }
-
-  @Override
-  public String status(String task) {
-    for (int t = 0; t < tasks.size(); t++) {
-      if (tasks.get(t).name().equals(task)) {
-        long alive = running.get(t).stream().filter(r -> r.process.isAlive()).count();
-        return alive + " worker" + (alive == 1 ? "" : "s") + (deaths[t] > 0 ? ", " + deaths[t] + " died" : "");
-      }
-    }
-    return "";
-  }
-
-  @Override
-  public void awaitExit(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (List<Running> rs : running) {
-      for (Running r : rs) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !r.process.waitFor(left, TimeUnit.NANOSECONDS)) {
-          return;
-        }
-      }
     }
   }
 
@@ -226,17 +162,14 @@ public final class LocalBackend implements Backend {
     }
   }
 
+  /** SIGTERM to each worker and what it started; SIGKILL to what is left after a grace period. */
   @Override
-  public void stopAll() {
+  void stop(List<Running> workers) {
     List<Process> all = new ArrayList<>();
-    for (List<Running> rs : running) {
-      for (Running r : rs) {
-        if (r.process.isAlive()) {
-          r.process.descendants().forEach(ProcessHandle::destroy);
-          r.process.destroy();
-          all.add(r.process);
-        }
-      }
+    for (Running r : workers) {
+      r.process.descendants().forEach(ProcessHandle::destroy);
+      r.process.destroy();
+      all.add(r.process);
     }
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     for (Process p : all) {

@@ -220,7 +220,7 @@ class FailureTest {
     assertEquals(a.get("total").asLong(), a.get("completed").asLong(), a.toString());
     assertTrue(a.get("retries").asLong() >= 1, a.toString());
     String launchLog = LaunchHarness.read(runDir().resolve("daisy-launch.log"));
-    assertTrue(launchLog.contains("exited with code 137"), launchLog);
+    assertTrue(launchLog.contains("ended with code 137"), launchLog);
   }
 
   @Test
