@@ -27,7 +27,9 @@ import org.daisyjava.scheduler.state.SchedulingState;
  * warm-up are not counted) and the whole wall time.
  *
  * <p>Arguments: {@code [blocks per task, default 100000] [worker counts, default 1,2,4]}; JVM
- * options for the worker processes in {@code -Dbench.workerJvmOptions} ({@code %i}: worker index).
+ * options for the worker processes in {@code -Dbench.workerJvmOptions} ({@code %i}: worker index,
+ * e.g. for a flight recording per worker); {@code -Dbench.nolog=true} runs without the checkpoint
+ * log, to see what durability costs.
  */
 public final class ZmqBench {
   private ZmqBench() {}

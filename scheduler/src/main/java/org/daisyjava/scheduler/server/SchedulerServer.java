@@ -194,6 +194,11 @@ public final class SchedulerServer implements AutoCloseable {
       socket.setRcvHWM(0);
       socket.setSndHWM(0);
       socket.setRouterMandatory(false); // a vanished worker's messages are dropped, not an error
+      long skipped = state.skipResumed();
+      if (skipped > 0) {
+        LOG.info("counted " + skipped + " blocks finished by the earlier run as skipped");
+        publishSnapshot(System.nanoTime());
+      }
       try {
         port = bind(socket);
         String inproc = "inproc://daisy-scheduler-" + System.identityHashCode(this) + "-" + System.nanoTime();

@@ -227,6 +227,41 @@ class SchedulingStateTest {
   }
 
   @Test
+  void aTaskTheEarlierRunFinishedIsFinishedBeforeAnyWorkerAsks() {
+    DependencyGraph g = chain3d();
+    // the earlier run finished all of a and the first half (by id) of b's blocks
+    long halfB = g.grid(1).blockCount() / 2;
+    LongPredicate[] resumed = {id -> true, id -> id < halfB};
+    SchedulingState s = new SchedulingState(g, new int[] {0, 0}, resumed);
+    long skipped = s.skipResumed();
+    assertTrue(s.isFinished(0), "a needs no worker at all");
+    assertEquals(g.grid(0).blockCount(), s.counts(0).skipped());
+    assertFalse(s.isFinished(1));
+    assertTrue(s.hasReady(1), "b's first block still to run is ready");
+    assertEquals(skipped, s.counts(0).skipped() + s.counts(1).skipped());
+    // what is left of b is handed out, and none of it was done before
+    Simulation sim = new Simulation(g, s, 3);
+    for (long id = 0; id < g.grid(0).blockCount(); id++) {
+      sim.done.add(new B(0, id));
+    }
+    for (long id = 0; id < halfB; id++) {
+      sim.done.add(new B(1, id));
+    }
+    while (true) {
+      sim.fill(4);
+      if (sim.inFlight.isEmpty()) {
+        break;
+      }
+      B b = sim.finishOne();
+      assertTrue(b.task() == 1 && b.id() >= halfB, "re-ran a block the earlier run finished: " + b);
+      sim.done.add(b);
+      s.succeeded(b.task(), b.id(), false);
+    }
+    assertEquals(g.grid(1).blockCount(), s.counts(1).completed());
+    assertTrue(s.allFinished());
+  }
+
+  @Test
   void abandoningATaskFailsItsRemainingBlocksAndOrphansDownstream() {
     DependencyGraph g = chain3d();
     SchedulingState s = new SchedulingState(g, new int[] {5, 5}, null);
