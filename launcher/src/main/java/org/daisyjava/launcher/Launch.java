@@ -73,7 +73,8 @@ final class Launch {
             + "; 'daisy-launch plan' works without it)");
       }
     }
-    if (options.ssh() != null || config.ssh() != null) {
+    // ssh: only matters for cluster backends; a local run ignores it
+    if (options.ssh() != null || (config.ssh() != null && !backendName(config, options).equals("local"))) {
       throw new LaunchException(ExitCode.USAGE, "submitting over SSH (--ssh, ssh:) is not"
           + " available in this version; run daisy-launch on the login node");
     }

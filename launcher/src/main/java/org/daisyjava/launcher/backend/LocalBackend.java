@@ -139,15 +139,9 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
       // worker.java names the java of compute nodes; here the workers share this machine's
       String java = config.worker().java().equals("java") ? WorkerCommand.currentJava() : config.worker().java();
       String own = WorkerCommand.ownClasspath();
-      long connectMillis = connectTimeout(config.scheduler().deadAfter()).toMillis();
-      return task -> {
-        WorkerCommand c = WorkerCommand.of(java, config.worker(), own, List.of(address), task,
-            dir.root(), Path.of(keyFile));
-        List<String> argv = new ArrayList<>(c.argv());
-        argv.add("--connect-timeout");
-        argv.add(connectMillis + "ms");
-        return new WorkerCommand(List.copyOf(argv), c.env());
-      };
+      Duration connect = connectTimeout(config.scheduler().deadAfter());
+      return task -> WorkerCommand.of(java, config.worker(), own, List.of(address), task,
+          dir.root(), Path.of(keyFile), connect);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.daisyjava.launcher.backend;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,15 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
    */
   public static WorkerCommand of(String java, WorkerSettings worker, String ownClasspath,
       List<String> addresses, String task, Path runDir, Path keyFile) {
+    return of(java, worker, ownClasspath, addresses, task, runDir, keyFile, null);
+  }
+
+  /**
+   * @param connectTimeout how long the worker tries to reach the scheduler; null for the
+   *     worker's default (60 s, which suits a job waiting for a head node)
+   */
+  public static WorkerCommand of(String java, WorkerSettings worker, String ownClasspath,
+      List<String> addresses, String task, Path runDir, Path keyFile, Duration connectTimeout) {
     List<String> cp = new ArrayList<>();
     cp.add(ownClasspath);
     for (String entry : worker.classpath()) {
@@ -41,6 +51,10 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
     argv.add(runDir.toString());
     argv.add("--key-file");
     argv.add(keyFile.toString());
+    if (connectTimeout != null) {
+      argv.add("--connect-timeout");
+      argv.add(connectTimeout.toMillis() + "ms");
+    }
     return new WorkerCommand(List.copyOf(argv), Map.copyOf(new LinkedHashMap<>(worker.env())));
   }
 

@@ -74,6 +74,7 @@ public final class Progress {
 
   /** The last redraw (terminal) and the final status.json. */
   public void finish(ServerSnapshot s, String state) {
+    sample(s, System.nanoTime()); // a run may end before its first tick (e.g. a resume of a finished run)
     if (!quiet && terminal) {
       redraw(s, System.nanoTime());
     }

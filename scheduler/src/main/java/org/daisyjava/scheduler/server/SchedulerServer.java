@@ -273,21 +273,23 @@ public final class SchedulerServer implements AutoCloseable {
       if (routingId == null) {
         return any;
       }
-      List<byte[]> frames = new ArrayList<>(1);
+      byte[] body = socket.hasReceiveMore() ? socket.recv(0) : null;
+      int extra = 0;
       while (socket.hasReceiveMore()) {
-        frames.add(socket.recv(0));
+        socket.recv(0);
+        extra++;
       }
       if (wakeup.isWakeup(routingId)) {
         continue;
       }
       any = true;
-      if (frames.size() != 1) {
-        drop(null, "message of " + frames.size() + " frames (expected 1)");
+      if (body == null || extra > 0) {
+        drop(null, "message of " + (body == null ? 0 : 1 + extra) + " frames (expected 1)");
         continue;
       }
       Message m;
       try {
-        m = MessageCodec.decode(frames.get(0));
+        m = MessageCodec.decode(body);
       } catch (ProtocolException e) {
         drop(sessions.get(ByteBuffer.wrap(routingId)), e.getMessage());
         continue;

@@ -126,6 +126,28 @@ class SchedulerServerTest {
   }
 
   @Test
+  void aPortRangeIsTriedInOrderAndAFullRangeIsAClearError() throws Exception {
+    DependencyGraph g = graph();
+    List<TaskSettings> ts = List.of(TaskSettings.NONE, TaskSettings.NONE);
+    int low = 20000 + new java.util.Random().nextInt(20000);
+    try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+      taken.bind(new java.net.InetSocketAddress("127.0.0.1", low));
+      server = new SchedulerServer(new SchedulingState(g, new int[] {0, 0}, null),
+          new ServerSettings("127.0.0.1", low, low + 5, Duration.ofSeconds(1), 3, null, null, ts), null);
+      assertEquals(low + 1, server.start(), "the first free port of the range");
+      try (RawWorker w = new RawWorker(server.port())) {
+        w.hello("a", null);
+      }
+      SchedulerServer full = new SchedulerServer(new SchedulingState(g, new int[] {0, 0}, null),
+          new ServerSettings("127.0.0.1", low, low, Duration.ofSeconds(1), 3, null, null, ts), null);
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalStateException.class, full::start);
+      assertTrue(e.getMessage().contains("no free port in " + low + "-" + low), e.getMessage());
+      full.close();
+    }
+  }
+
+  @Test
   void wrongKeyAndUnknownTaskAreRefused() {
     start(graph(), null, "s3cret", null, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port())) {
