@@ -193,7 +193,7 @@ write_slurm_conf() {
   # "NodeName=vm CPUs=2 Boards=1 SocketsPerBoard=1 CoresPerSocket=2
   #  ThreadsPerCore=1 RealMemory=24105". Configuring more than the hardware has
   # would get the node drained, so take them as they are.
-  node_hw=$(slurmd -C 2>/dev/null | head -n1 | sed -E 's/^NodeName=[^ ]+ *//') ||
+  node_hw=$(slurmd -C 2>/dev/null | sed -n 1p | sed -E 's/^NodeName=[^ ]+ *//') ||
     die "slurmd -C failed"
   [[ $node_hw == *CPUs=* && $node_hw == *RealMemory=* ]] ||
     die "unexpected output from slurmd -C: $node_hw"
@@ -292,7 +292,7 @@ start_slurmd() {
   wait_pidfile slurmd "$SLURMD_PIDFILE" "$SLURMD_LOG"
 }
 
-node_state() { sinfo -h -o %T 2>/dev/null | head -n1 || true; }
+node_state() { sinfo -h -o %T 2>/dev/null | sed -n 1p || true; }
 
 # wait_node_ready STATES...: wait until sinfo reports one of STATES. Node
 # state is only "idle" (no '*' = not responding) once slurmd has registered.
@@ -348,7 +348,7 @@ cmd_start() {
     start_slurmd
   fi
   wait_node_ready idle mixed allocated completing
-  log "cluster up in $(elapsed_since "$t0") s: $(sinfo -h -o '%P %D %T %C' | head -n1) (partition nodes state cpus A/I/O/T)"
+  log "cluster up in $(elapsed_since "$t0") s: $(sinfo -h -o '%P %D %T %C' | sed -n 1p) (partition nodes state cpus A/I/O/T)"
 }
 
 cmd_stop() {
