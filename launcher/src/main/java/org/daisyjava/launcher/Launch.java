@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongPredicate;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -29,6 +28,7 @@ import org.daisyjava.scheduler.server.SchedulerServer;
 import org.daisyjava.scheduler.server.ServerSettings;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSettings;
+import org.daisyjava.scheduler.state.DoneBlocks;
 import org.daisyjava.scheduler.state.SchedulingState;
 import org.daisyjava.scheduler.state.TaskCounts;
 
@@ -100,13 +100,13 @@ final class Launch {
 
     int n = config.tasks().size();
     int[] retries = new int[n];
-    LongPredicate[] resumed = new LongPredicate[n];
+    DoneBlocks[] resumed = new DoneBlocks[n];
     List<TaskSettings> taskSettings = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       TaskConfig tc = config.tasks().get(t);
       retries[t] = tc.maxRetries();
       if (recovery != null) {
-        resumed[t] = recovery.done(t)::get;
+        resumed[t] = recovery.done(t);
       }
       BlockChecker checker = backends.checker(tc, dir, config.worker().classpath());
       taskSettings.add(new TaskSettings(backends.bringsOwnCode() ? null : tc.process(), tc.timeout(), checker));

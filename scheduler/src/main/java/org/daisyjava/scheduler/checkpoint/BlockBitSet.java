@@ -1,5 +1,8 @@
 package org.daisyjava.scheduler.checkpoint;
 
+import java.util.function.LongConsumer;
+import org.daisyjava.scheduler.state.DoneBlocks;
+
 /**
  * The set of done block ids of one task: a bitset over non-negative {@code long} ids, so grids
  * with more than 2^31 blocks work.
@@ -12,7 +15,7 @@ package org.daisyjava.scheduler.checkpoint;
  * read-only ({@link #set} throws) and may be read from several threads; {@link #copy()} gives a
  * mutable copy to keep marking blocks as they finish.
  */
-public final class BlockBitSet {
+public final class BlockBitSet implements DoneBlocks {
 
     static final int PAGE_SHIFT = 15;
     static final int PAGE_BITS = 1 << PAGE_SHIFT;
@@ -91,6 +94,30 @@ public final class BlockBitSet {
     /** Number of ids in the set. */
     public long cardinality() {
         return cardinality;
+    }
+
+    @Override
+    public boolean contains(long id) {
+        return get(id);
+    }
+
+    @Override
+    public long count() {
+        return cardinality;
+    }
+
+    /** Every id in the set, ascending: pages in index order, then set bits word by word. */
+    @Override
+    public void forEach(LongConsumer action) {
+        for (long index : pages.sortedIndices()) {
+            long[] words = pages.get(index);
+            long base = index << PAGE_SHIFT;
+            for (int w = 0; w < words.length; w++) {
+                for (long bits = words[w]; bits != 0; bits &= bits - 1) {
+                    action.accept(base + ((long) w << 6) + Long.numberOfTrailingZeros(bits));
+                }
+            }
+        }
     }
 
     /** Estimated heap bytes held by this set (pages, page table, object overhead). */

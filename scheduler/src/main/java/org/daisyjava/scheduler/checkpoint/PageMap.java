@@ -56,6 +56,19 @@ final class PageMap {
         return 2 * 16L + keys.length * 16L;
     }
 
+    /** The indices of the pages present, ascending. */
+    long[] sortedIndices() {
+        long[] out = new long[size];
+        int n = 0;
+        for (long key : keys) {
+            if (key != EMPTY) {
+                out[n++] = key;
+            }
+        }
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
     /** A copy sharing nothing with this map. */
     PageMap deepCopy() {
         PageMap copy = new PageMap();

@@ -3,7 +3,6 @@ package org.daisyjava.scheduler.state;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.LongPredicate;
 import org.daisyjava.scheduler.graph.BlockSink;
 import org.daisyjava.scheduler.graph.DependencyGraph;
 
@@ -20,6 +19,12 @@ import org.daisyjava.scheduler.graph.DependencyGraph;
  * those and is forgotten when it reaches zero. A block that is never reached because something it
  * depends on failed is never stored: it is counted as orphaned when its task can make no more
  * progress (nothing ready, nothing in flight, every upstream task finished).
+ *
+ * <p>Blocks an earlier launch finished ({@link DoneBlocks}, from the checkpoint log) are done from
+ * the start: counted as skipped at once, never queued, never given a counter — whether one is
+ * done is asked of the done set itself. Resuming therefore costs memory in proportion to the
+ * frontier of what is left, not to what was done: a finished run of 10^7 blocks is finished
+ * before the first take, and a half-finished one stores only the blocks that are ready now.
  */
 public final class SchedulingState {
   /** Resumed blocks skipped per {@link #take} call at most, so one call never stalls the loop. */
@@ -39,12 +44,13 @@ public final class SchedulingState {
   private final boolean[] scratchFlag = new boolean[1];
   private final BlockSink readyIfUnblocked = this::readyIfUnblocked;
   private final BlockSink decrementDone = this::decrementDone;
+  private final BlockSink countUnfinishedDownstream = this::countUnfinishedDownstream;
 
   /**
    * @param maxRetries per task: a block fails for good on attempt {@code maxRetries + 1}
    * @param resumed per task: blocks already done in an earlier run (null entries or array: none)
    */
-  public SchedulingState(DependencyGraph graph, int[] maxRetries, LongPredicate[] resumed) {
+  public SchedulingState(DependencyGraph graph, int[] maxRetries, DoneBlocks[] resumed) {
     this.graph = graph;
     int n = graph.taskCount();
     if (maxRetries.length != n) {
@@ -59,7 +65,57 @@ public final class SchedulingState {
           resumed == null ? null : resumed[t]);
     }
     topological = topologicalOrder(graph);
+    queueReadyAfterResume();
     updateFinished();
+  }
+
+  /**
+   * Queues the blocks that are ready because everything they wait for was done by the earlier
+   * launch: such a block is downstream of a resumed block, so walking the downstream blocks of
+   * every resumed block finds them all (roots, which wait for nothing, come from the root
+   * cursor). A block with several resumed upstream blocks is met several times; a set of the
+   * blocks queued so far — as large as the ready queue, no larger — keeps it queued once.
+   * Resumed blocks of a task whose every downstream task (itself included) was finished by the
+   * earlier launch cannot make anything ready and are not walked at all.
+   */
+  private void queueReadyAfterResume() {
+    LongIntMap[] queued = new LongIntMap[tasks.length];
+    for (int t = 0; t < tasks.length; t++) {
+      queued[t] = new LongIntMap();
+    }
+    BlockSink candidate = (t, d) -> {
+      TaskState s = tasks[t];
+      if (s.isResumed(d) || queued[t].containsKey(d)) {
+        return;
+      }
+      scratchFlag[0] = true;
+      graph.upstream(t, d, (ut, u) -> scratchFlag[0] &= tasks[ut].isResumed(u));
+      if (scratchFlag[0]) {
+        queued[t].put(d, 1);
+        s.ready.addLast(d);
+      }
+    };
+    for (int u = 0; u < tasks.length; u++) {
+      TaskState s = tasks[u];
+      if (s.resumed == null || s.resumed.count() == 0 || feedsOnlyFinishedTasks(u)) {
+        continue;
+      }
+      final int task = u;
+      s.resumed.forEach(id -> graph.downstream(task, id, candidate));
+    }
+  }
+
+  /** Task {@code u} and every task downstream of it were finished by the earlier launch. */
+  private boolean feedsOnlyFinishedTasks(int u) {
+    if (!tasks[u].allResumed()) {
+      return false;
+    }
+    for (int d : graph.downstreamTasks(u)) {
+      if (!tasks[d].allResumed()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int[] topologicalOrder(DependencyGraph graph) {
@@ -94,8 +150,9 @@ public final class SchedulingState {
   }
 
   /**
-   * The next block of {@code task} to hand out, or -1 if none is ready now. Blocks an earlier run
-   * finished are completed (counted skipped) on the way without being returned.
+   * The next block of {@code task} to hand out, or -1 if none is ready now. Root blocks an
+   * earlier launch finished are passed over on the way (they were counted when the state was
+   * made).
    */
   public long take(int task) {
     TaskState s = tasks[task];
@@ -103,66 +160,51 @@ public final class SchedulingState {
     while (!s.finished && skips < SKIP_BUDGET) {
       long id;
       if (!s.ready.isEmpty()) {
-        id = s.ready.removeFirst();
+        id = s.ready.removeFirst(); // never a resumed block: those are not queued
       } else {
         id = s.roots.next();
         if (id < 0) {
+          updateFinished(); // the last roots may have been resumed ones
           return -1;
+        }
+        if (s.isResumed(id)) {
+          skips++;
+          continue;
         }
       }
       s.inFlight++;
-      if (s.resumed != null && s.resumed.test(id)) {
-        succeeded(task, id, true);
-        skips++;
-        continue;
-      }
       return id;
     }
     return -1;
   }
 
   /**
-   * Completes, as skipped, the ready blocks an earlier run finished, and what they make ready in
-   * turn, without handing anything out; returns how many. Run before workers are started, so
-   * that a task the earlier run finished is finished at once and gets no workers (on a cluster:
-   * no jobs that would wait in the queue only to be told there is nothing to do). Root blocks
-   * are walked only up to the first one that still has to run, so nothing proportional to the
-   * number of blocks is stored.
+   * Walks each task's root blocks past those an earlier launch finished, up to the first one
+   * that still has to run; returns how many blocks the earlier launch finished in all. Run before
+   * workers are started, so that a task whose remaining work is only resumed roots is finished at
+   * once and gets no workers (on a cluster: no jobs that would wait in the queue only to be told
+   * there is nothing to do). Only a grid position is kept, nothing per block.
    */
   public long skipResumed() {
-    long skipped = 0;
-    boolean progress = true;
-    while (progress) {
-      progress = false;
-      for (int t : topological) {
-        TaskState s = tasks[t];
-        if (s.resumed == null || s.finished) {
-          continue;
-        }
-        for (int i = s.ready.size(); i > 0; i--) {
-          long id = s.ready.removeFirst();
-          if (s.resumed.test(id)) {
-            s.inFlight++;
-            succeeded(t, id, true);
-            skipped++;
-            progress = true;
-          } else {
-            s.ready.addLast(id);
-          }
-        }
-        for (long id = s.roots.next(); id >= 0; id = s.roots.next()) {
-          if (!s.resumed.test(id)) {
-            s.ready.addFirst(id); // the first root still to run: keep it, stop walking
-            break;
-          }
-          s.inFlight++;
-          succeeded(t, id, true);
-          skipped++;
-          progress = true;
+    long resumed = 0;
+    for (int t : topological) {
+      TaskState s = tasks[t];
+      if (s.resumed == null) {
+        continue;
+      }
+      resumed += s.resumed.count();
+      if (s.finished) {
+        continue;
+      }
+      for (long id = s.roots.next(); id >= 0; id = s.roots.next()) {
+        if (!s.isResumed(id)) {
+          s.ready.addFirst(id); // the first root still to run: keep it, stop walking
+          break;
         }
       }
     }
-    return skipped;
+    updateFinished();
+    return resumed;
   }
 
   /** The attempt number (1 = first try) of a block that is taken. */
@@ -182,9 +224,10 @@ public final class SchedulingState {
       s.skipped++;
     }
     s.failedAttempts.remove(id);
-    // 1. remember it while blocks downstream of it are unfinished
+    // 1. remember it while blocks downstream of it are unfinished (resumed ones never finish
+    // in this launch: they are finished already)
     scratchCount[0] = 0;
-    graph.downstream(task, id, (t, d) -> scratchCount[0]++);
+    graph.downstream(task, id, countUnfinishedDownstream);
     if (scratchCount[0] > 0) {
       s.doneWaiting.put(id, (int) scratchCount[0]);
     }
@@ -195,11 +238,23 @@ public final class SchedulingState {
     updateFinished();
   }
 
-  /** Queues downstream block {@code d} of task {@code t} if all its upstream blocks are done. */
+  private void countUnfinishedDownstream(int t, long d) {
+    if (!tasks[t].isResumed(d)) {
+      scratchCount[0]++;
+    }
+  }
+
+  /**
+   * Queues downstream block {@code d} of task {@code t} if all its upstream blocks are done: in
+   * this launch (they hold a counter) or in an earlier one.
+   */
   private void readyIfUnblocked(int t, long d) {
+    if (tasks[t].isResumed(d)) {
+      return;
+    }
     scratchFlag[0] = true;
     graph.upstream(t, d, (ut, u) -> {
-      if (scratchFlag[0] && !tasks[ut].doneWaiting.containsKey(u)) {
+      if (scratchFlag[0] && !tasks[ut].doneWaiting.containsKey(u) && !tasks[ut].isResumed(u)) {
         scratchFlag[0] = false;
       }
     });

@@ -1,6 +1,5 @@
 package org.daisyjava.scheduler.state;
 
-import java.util.function.LongPredicate;
 import org.daisyjava.scheduler.graph.RootCursor;
 
 /**
@@ -19,8 +18,8 @@ final class TaskState {
   final LongIntMap doneWaiting = new LongIntMap();
   /** Blocks with failed attempts → how many. */
   final LongIntMap failedAttempts = new LongIntMap();
-  /** Blocks recorded done by an earlier run (null: none). */
-  final LongPredicate resumed;
+  /** Blocks recorded done by an earlier run (null: none); counted as skipped from the start. */
+  final DoneBlocks resumed;
 
   long completed;
   long skipped;
@@ -31,12 +30,25 @@ final class TaskState {
   boolean finished;
   String abandonReason;
 
-  TaskState(int index, long total, int maxRetries, RootCursor roots, LongPredicate resumed) {
+  TaskState(int index, long total, int maxRetries, RootCursor roots, DoneBlocks resumed) {
     this.index = index;
     this.total = total;
     this.maxRetries = maxRetries;
     this.roots = roots;
     this.resumed = resumed;
+    if (resumed != null) {
+      completed = resumed.count();
+      skipped = completed;
+    }
+  }
+
+  boolean isResumed(long id) {
+    return resumed != null && resumed.contains(id);
+  }
+
+  /** Every block was finished by an earlier run. */
+  boolean allResumed() {
+    return resumed != null && resumed.count() == total;
   }
 
   boolean hasReady() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.RepetitionInfo;
  * Properties of the graph on random pipelines (1-3 dimensions, every fit, with and without
  * conflicts, chained tasks that overlap partly or not at all), checked by brute force.
  */
-class GraphPropertyTest {
+public class GraphPropertyTest {
 
   /** Global index of (task, id) over all tasks. */
   private static int global(long[] firsts, int task, long id) {
@@ -157,7 +157,7 @@ class GraphPropertyTest {
   }
 
   /** 1-3 chained tasks sharing a dimension count, small enough for brute force. */
-  static List<TaskGeometry> randomPipeline(Random rnd) {
+  public static List<TaskGeometry> randomPipeline(Random rnd) {
     int dims = 1 + rnd.nextInt(3);
     int tasks = 1 + rnd.nextInt(3);
     List<TaskGeometry> out = new ArrayList<>();

@@ -10,8 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.LongPredicate;
 import org.daisyjava.core.Roi;
+import org.daisyjava.scheduler.checkpoint.BlockBitSet;
 import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.scheduler.graph.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
@@ -206,7 +206,7 @@ class SchedulingStateTest {
     for (long id = 0; id < g.grid(0).blockCount(); id += 3) {
       resumedA.add(id);
     }
-    LongPredicate[] resumed = {resumedA::contains, null};
+    DoneBlocks[] resumed = {doneSet(resumedA), null};
     SchedulingState s = new SchedulingState(g, new int[] {0, 0}, resumed);
     Simulation sim = new Simulation(g, s, 5);
     resumedA.forEach(id -> sim.done.add(new B(0, id))); // done by the earlier run
@@ -231,7 +231,7 @@ class SchedulingStateTest {
     DependencyGraph g = chain3d();
     // the earlier run finished all of a and the first half (by id) of b's blocks
     long halfB = g.grid(1).blockCount() / 2;
-    LongPredicate[] resumed = {id -> true, id -> id < halfB};
+    DoneBlocks[] resumed = {doneRange(0, g.grid(0).blockCount()), doneRange(0, halfB)};
     SchedulingState s = new SchedulingState(g, new int[] {0, 0}, resumed);
     long skipped = s.skipResumed();
     assertTrue(s.isFinished(0), "a needs no worker at all");
@@ -301,5 +301,19 @@ class SchedulingStateTest {
     assertEquals(10, count, "b does not wait for a");
     assertTrue(s.isFinished(1), "every block of b is done");
     assertFalse(s.isFinished(0), "a has not started");
+  }
+
+  static BlockBitSet doneSet(Iterable<Long> ids) {
+    BlockBitSet set = new BlockBitSet();
+    ids.forEach(set::set);
+    return set;
+  }
+
+  static BlockBitSet doneRange(long from, long to) {
+    BlockBitSet set = new BlockBitSet();
+    for (long id = from; id < to; id++) {
+      set.set(id);
+    }
+    return set;
   }
 }
