@@ -38,6 +38,12 @@ public final class ConfigLoader {
       "write_roi", "voxel_size", "fit", "read_write_conflict", "num_workers", "max_retries",
       "timeout", "upstream", "process", "check", "slurm", "lsf");
   private static final List<String> BACKENDS = List.of("local", "slurm", "lsf");
+  /**
+   * Every ROI offset lies in [-2^60, 2^60] and every extent in (0, 2^60]. The block grid adds
+   * and subtracts a few such numbers (begins, ends, context, strides) per axis, and the bound
+   * keeps every such sum below 2^63, so that arithmetic needs no overflow check of its own.
+   */
+  static final long COORDINATE_LIMIT = 1L << 60;
   private static final List<String> FITS = List.of("valid", "overhang", "shrink");
   /** Built-in block functions and the options each takes. */
   private static final Map<String, Set<String>> BUILTINS = Map.of(
@@ -255,8 +261,14 @@ public final class ConfigLoader {
       if (shape[i] <= 0) {
         throw shapeNode.error("must be positive on every axis, got " + shape[i] + " on axis " + i);
       }
-      if (Math.abs(offset[i]) > (1L << 60) || shape[i] > (1L << 60)) {
-        throw n.error("coordinates beyond 2^60 are not supported");
+      // Compared, not Math.abs'ed: abs(Long.MIN_VALUE) is negative and slipped through.
+      if (offset[i] < -COORDINATE_LIMIT || offset[i] > COORDINATE_LIMIT) {
+        throw offsetNode.error("axis " + i + " (" + offset[i] + ") is beyond ±2^60, the largest"
+            + " coordinate supported");
+      }
+      if (shape[i] > COORDINATE_LIMIT) {
+        throw shapeNode.error("axis " + i + " (" + shape[i] + ") is beyond 2^60, the largest"
+            + " extent supported");
       }
     }
     return Roi.of(offset, shape);

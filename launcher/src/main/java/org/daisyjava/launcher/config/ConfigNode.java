@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class ConfigNode {
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+  private static final Pattern DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]B?|B)?", Pattern.CASE_INSENSITIVE);
 
   private final String file;
@@ -178,17 +179,30 @@ final class ConfigNode {
     return v;
   }
 
+  /**
+   * A decimal integer of the {@code long} range. YAML 1.1 also reads {@code 0x1F}, {@code 0b101},
+   * {@code 017} (octal!) and {@code 1:30} (base 60) as integers; a coordinate written so is
+   * almost surely a mistake, so only plain decimals (with optional sign and {@code _}) pass.
+   */
   long integer() throws ConfigException {
     ScalarNode s = scalar("an integer");
     String v = s.getValue().replace("_", "");
     if (s.getTag().equals(Tag.INT)) {
+      if (!DECIMAL.matcher(v).matches()) {
+        throw error("expected a decimal integer, got '" + shorten(s.getValue()) + "'");
+      }
       try {
         return Long.parseLong(v.startsWith("+") ? v.substring(1) : v);
       } catch (NumberFormatException e) {
-        throw error("integer out of range: " + s.getValue());
+        throw error("integer out of range (beyond ±2^63): " + shorten(s.getValue()));
       }
     }
-    throw error("expected an integer, got '" + s.getValue() + "'");
+    throw error("expected an integer, got '" + shorten(s.getValue()) + "'");
+  }
+
+  /** A value quoted in a message: long ones are cut (a message is one line of a terminal). */
+  private static String shorten(String v) {
+    return v.length() <= 60 ? v : v.substring(0, 40) + "… (" + v.length() + " characters)";
   }
 
   int intValue(int min, int max) throws ConfigException {
