@@ -105,4 +105,22 @@ class RunLockTest {
         resumed.output());
     LaunchHarness.awaitExit(workers, "workers of the killed launcher");
   }
+
+  @Test
+  void aRunDirectoryRemovedDuringTheRunStopsItWithExitThree() throws Exception {
+    Path runDir = dir.resolve("run");
+    Path blockLog = dir.resolve("blocks.log");
+    Launched l = LaunchHarness.start(dir, config("removed", runDir, blockLog, "sleep 0.2").toString());
+    assertTrue(l.awaitWhileRunning(() -> LaunchHarness.countEnds(blockLog) >= 1),
+        "the launcher ended before its first block");
+    List<ProcessHandle> workers = l.descendants();
+    Process rm = new ProcessBuilder("rm", "-rf", runDir.toString()).inheritIO().start();
+    assertEquals(0, rm.waitFor());
+
+    Finished f = l.await();
+    System.out.println("RunLockTest: run dir removed: exit " + f.exitCode() + ": " + f.stderr().strip());
+    assertEquals(3, f.exitCode(), f.output());
+    assertTrue(f.stderr().contains("the run directory " + runDir + " was removed or replaced"), f.output());
+    LaunchHarness.awaitExit(workers, "workers of the stopped run");
+  }
 }
