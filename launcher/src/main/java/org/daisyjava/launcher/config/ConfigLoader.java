@@ -88,7 +88,9 @@ public final class ConfigLoader {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
-      options.setMaxAliasesForCollections(10);
+      options.setMaxAliasesForCollections(10); // a "billion laughs" of nested lists is refused
+      options.setNestingDepthLimit(50);
+      options.setCodePointLimit(3 * 1024 * 1024);
       root = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(text));
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -101,6 +103,7 @@ public final class ConfigLoader {
     if (root == null) {
       throw new ConfigException(label, 1, "", "the file is empty; expected a mapping with a 'tasks' list");
     }
+    DocumentLimits.check(label, root);
     ConfigNode top = new ConfigNode(label, "", root);
     if (!(top.isMapping())) {
       throw top.error("expected a mapping with a 'tasks' list at the top level");
@@ -114,11 +117,11 @@ public final class ConfigLoader {
     }
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}")) {
       throw (nameNode != null ? nameNode : top).error("run name must be 1-64 letters, digits,"
-          + " '_', '.', '-' starting with a letter or digit, got '" + name + "'");
+          + " '_', '.', '-' starting with a letter or digit, got '" + ConfigNode.shorten(name) + "'");
     }
     Path runDir = top.get("run_dir") == null
         ? Path.of("daisy-runs", name)
-        : Path.of(top.get("run_dir").string());
+        : Path.of(top.get("run_dir").pathValue());
     String backend = top.get("backend") == null ? "local" : top.get("backend").oneOf(BACKENDS);
     SchedulerSettings scheduler = SchedulerSettings.from(top.get("scheduler"));
     WorkerSettings worker = WorkerSettings.from(top.get("worker"));
@@ -186,7 +189,7 @@ public final class ConfigLoader {
     String name = nameNode.string();
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,99}")) {
       throw nameNode.error("task names are 1-100 letters, digits, '_', '.', ':', '-' starting"
-          + " with a letter or digit, got '" + name + "'");
+          + " with a letter or digit, got '" + ConfigNode.shorten(name) + "'");
     }
     ConfigNode totalNode = t.require("total_roi");
     Roi total = roi(totalNode, -1);

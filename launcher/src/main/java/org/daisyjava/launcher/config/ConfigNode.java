@@ -167,6 +167,20 @@ final class ConfigNode {
     return v;
   }
 
+  /**
+   * A file system path that is written into job scripts and command lines (run_dir, java,
+   * classpath): like {@link #string()}, and a tab is refused too (no path needs one, and in a
+   * directive or a command line it looks like a separator).
+   */
+  String pathValue() throws ConfigException {
+    String v = string();
+    if (v.indexOf('\t') >= 0) {
+      throw error("must not contain tabs, newlines or control characters (a path that is written"
+          + " into job scripts)");
+    }
+    return v;
+  }
+
   /** A string that may span lines (a command); other control characters are still rejected. */
   String text() throws ConfigException {
     String v = scalar("a string").getValue();
@@ -201,7 +215,7 @@ final class ConfigNode {
   }
 
   /** A value quoted in a message: long ones are cut (a message is one line of a terminal). */
-  private static String shorten(String v) {
+  static String shorten(String v) {
     return v.length() <= 60 ? v : v.substring(0, 40) + "… (" + v.length() + " characters)";
   }
 
@@ -222,7 +236,7 @@ final class ConfigNode {
         // fall through to the error below
       }
     }
-    throw error("expected a number, got '" + s.getValue() + "'");
+    throw error("expected a number, got '" + shorten(s.getValue()) + "'");
   }
 
   boolean bool() throws ConfigException {
@@ -231,7 +245,7 @@ final class ConfigNode {
       String v = s.getValue().toLowerCase(Locale.ROOT);
       return v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("y");
     }
-    throw error("expected true or false, got '" + s.getValue() + "'");
+    throw error("expected true or false, got '" + shorten(s.getValue()) + "'");
   }
 
   /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h} (also {@code 1d}, {@code 1.5s}). */
@@ -239,7 +253,7 @@ final class ConfigNode {
     String v = scalar("a duration such as 500ms, 30s, 10m or 2h").getValue().trim();
     Matcher m = DURATION.matcher(v);
     if (!m.matches()) {
-      throw error("expected a duration such as 500ms, 30s, 10m or 2h, got '" + v + "'");
+      throw error("expected a duration such as 500ms, 30s, 10m or 2h, got '" + shorten(v) + "'");
     }
     double amount = Double.parseDouble(m.group(1));
     double millis = switch (m.group(2)) {
@@ -259,7 +273,7 @@ final class ConfigNode {
   String size() throws ConfigException {
     String v = scalar("a size such as 512M or 16G").getValue().trim();
     if (!SIZE.matcher(v).matches()) {
-      throw error("expected a size such as 512M or 16G, got '" + v + "'");
+      throw error("expected a size such as 512M or 16G, got '" + shorten(v) + "'");
     }
     return v.toUpperCase(Locale.ROOT);
   }
@@ -268,7 +282,7 @@ final class ConfigNode {
   String oneOf(List<String> allowed) throws ConfigException {
     String v = string();
     if (!allowed.contains(v)) {
-      throw error("expected one of " + String.join(", ", allowed) + ", got '" + v + "'");
+      throw error("expected one of " + String.join(", ", allowed) + ", got '" + shorten(v) + "'");
     }
     return v;
   }
