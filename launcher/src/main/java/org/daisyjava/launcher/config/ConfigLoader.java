@@ -38,12 +38,8 @@ public final class ConfigLoader {
       "write_roi", "voxel_size", "fit", "read_write_conflict", "num_workers", "max_retries",
       "timeout", "upstream", "process", "check", "slurm", "lsf");
   private static final List<String> BACKENDS = List.of("local", "slurm", "lsf");
-  /**
-   * Every ROI offset lies in [-2^60, 2^60] and every extent in (0, 2^60]. The block grid adds
-   * and subtracts a few such numbers (begins, ends, context, strides) per axis, and the bound
-   * keeps every such sum below 2^63, so that arithmetic needs no overflow check of its own.
-   */
-  static final long COORDINATE_LIMIT = 1L << 60;
+  /** The bound of the block grid (see there), checked here to name the key and line. */
+  private static final long COORDINATE_LIMIT = TaskGeometry.COORDINATE_LIMIT;
   private static final List<String> FITS = List.of("valid", "overhang", "shrink");
   /** Built-in block functions and the options each takes. */
   private static final Map<String, Set<String>> BUILTINS = Map.of(
