@@ -120,6 +120,7 @@ final class Launch {
       Recovery recovery, SignalTrap signals, PrintStream out, PrintStream err) throws LaunchException {
     String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList());
     Handler logFile = logToRunDir(dir);
+    lock.logTakeOver();
     if (recovery != null) {
       String report = recovery.report();
       out.println("daisy-launch: resuming " + dir.root() + ": " + report);

@@ -60,13 +60,28 @@ public final class RunLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
   private final Object fileKey;
+  /** The record a holder that died left behind, or null. */
+  private final String staleRecord;
   private boolean released;
 
-  private RunLock(Path file, FileChannel channel, FileLock lock, Object fileKey) {
+  private RunLock(Path file, FileChannel channel, FileLock lock, Object fileKey, String staleRecord) {
     this.file = file;
     this.channel = channel;
     this.lock = lock;
     this.fileKey = fileKey;
+    this.staleRecord = staleRecord;
+  }
+
+  /**
+   * Logs (once the run's log file is attached, so it lands in daisy-launch.log too) that a stale
+   * record was replaced, if one was.
+   */
+  public void logTakeOver() {
+    if (staleRecord != null) {
+      LOG.warning("replaced a stale holder record in " + file + " ('" + staleRecord + "'): that"
+          + " launcher ended without releasing the run directory (killed, or its machine went"
+          + " down); the operating system had already released its lock");
+    }
   }
 
   /**
@@ -94,14 +109,9 @@ public final class RunLock implements AutoCloseable {
             ? "another daisy-launch that has not written its record yet" : holder);
       }
       String stale = readRecord(channel);
-      if (!stale.isEmpty()) {
-        LOG.warning("replaced a stale holder record in " + file + " ('" + stale + "'): that"
-            + " launcher ended without releasing the run directory (killed, or its machine went"
-            + " down); the operating system had already released its lock");
-      }
       writeRecord(channel, record());
       Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-      RunLock held = new RunLock(file, channel, lock, fileKey);
+      RunLock held = new RunLock(file, channel, lock, fileKey, stale.isEmpty() ? null : stale);
       channel = null; // owned by held now
       return held;
     } catch (IOException e) {

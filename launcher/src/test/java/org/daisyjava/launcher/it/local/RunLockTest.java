@@ -103,6 +103,8 @@ class RunLockTest {
     assertEquals(0, resumed.exitCode(), resumed.output());
     assertTrue(resumed.stderr().contains("replaced a stale holder record") && resumed.stderr().contains(stale),
         resumed.output());
+    String runLog = Files.readString(runDir.resolve("daisy-launch.log"));
+    assertTrue(runLog.contains("replaced a stale holder record") && runLog.contains(stale), runLog);
     LaunchHarness.awaitExit(workers, "workers of the killed launcher");
   }
 
