@@ -257,7 +257,7 @@ final class Launch {
 
   private static LaunchException checkpointFault(CheckpointRecorder log, RunDirectory dir) {
     Throwable cause = log.failure();
-    String error = cause instanceof IOException io ? osError(io) : String.valueOf(cause);
+    String error = cause instanceof IOException io ? LaunchException.describe(io) : String.valueOf(cause);
     return new LaunchException(ExitCode.CLUSTER, "writing the checkpoint log " + dir.checkpointLog()
         + " failed: " + error + ". Workers were stopped; every block recorded before the failure"
         + " is kept (blocks finished since were not recorded and run again). Free space or fix"
@@ -311,22 +311,8 @@ final class Launch {
     try {
       RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, false));
     } catch (IOException e) {
-      LOG.warning("cannot write " + dir.summaryFile() + ": " + osError(e));
+      LOG.warning("cannot write " + dir.summaryFile() + ": " + LaunchException.describe(e));
     }
-  }
-
-  /** The OS's words for an I/O error (NIO's exceptions often carry only the path). */
-  static String osError(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "No such file or directory (" + e.getMessage() + ")";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "Permission denied (" + e.getMessage() + ")";
-    }
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-      return f.getReason() + " (" + f.getFile() + ")";
-    }
-    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /** Everything the scheduler logs also goes to run_dir/daisy-launch.log. */

@@ -156,7 +156,7 @@ public final class RunDirectory {
       Files.createDirectories(root);
     } catch (IOException e) {
       throw new LaunchException(ExitCode.USAGE, "cannot create run directory " + root + ": "
-          + RunLock.describe(e), e);
+          + LaunchException.describe(e), e);
     }
     return RunLock.acquire(lockFile(), root);
   }

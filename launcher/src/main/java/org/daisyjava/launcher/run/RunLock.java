@@ -94,6 +94,7 @@ public final class RunLock implements AutoCloseable {
       throw inUse(runDir, "another launch in this process (pid " + ProcessHandle.current().pid() + ")");
     }
     FileChannel channel = null;
+    boolean held = false;
     try {
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
@@ -111,19 +112,21 @@ public final class RunLock implements AutoCloseable {
       String stale = readRecord(channel);
       writeRecord(channel, record());
       Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-      RunLock held = new RunLock(file, channel, lock, fileKey, stale.isEmpty() ? null : stale);
-      channel = null; // owned by held now
-      return held;
+      RunLock runLock = new RunLock(file, channel, lock, fileKey, stale.isEmpty() ? null : stale);
+      held = true; // the channel belongs to runLock now
+      return runLock;
     } catch (IOException e) {
       throw new LaunchException(ExitCode.USAGE, "cannot lock run directory " + runDir + " ("
-          + file + "): " + describe(e), e);
+          + file + "): " + LaunchException.describe(e), e);
     } finally {
-      if (channel != null) {
+      if (!held) {
         HELD_HERE.remove(key);
-        try {
-          channel.close();
-        } catch (IOException e) {
-          // nothing was locked through it
+        if (channel != null) {
+          try {
+            channel.close(); // also releases a lock taken before a failed record write
+          } catch (IOException e) {
+            // nothing more to release
+          }
         }
       }
     }
@@ -235,7 +238,7 @@ public final class RunLock implements AutoCloseable {
         channel.force(false);
       }
     } catch (IOException e) {
-      LOG.warning("cannot clear the holder record in " + file + ": " + describe(e)
+      LOG.warning("cannot clear the holder record in " + file + ": " + LaunchException.describe(e)
           + " (the next launcher will call it stale)");
     }
     try {
@@ -246,14 +249,8 @@ public final class RunLock implements AutoCloseable {
     try {
       channel.close();
     } catch (IOException e) {
-      LOG.warning("closing " + file + " failed: " + describe(e));
+      LOG.warning("closing " + file + " failed: " + LaunchException.describe(e));
     }
     HELD_HERE.remove(file.toAbsolutePath().normalize().toString());
-  }
-
-  /** An I/O error as a user reads it: the OS message, with the path when it carries one. */
-  static String describe(IOException e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
   }
 }

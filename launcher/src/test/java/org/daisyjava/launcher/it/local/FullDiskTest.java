@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class FullDiskTest {
-  private static final int BLOCKS = 1600;
+  private static final int BLOCKS = 900;
   private static final int FILL_AFTER = 40;
 
   @TempDir
@@ -57,7 +57,7 @@ class FullDiskTest {
         worker: {env: {RUN_GEN: "%d"}}
         tasks:
           - name: a
-            total_roi: {offset: [0, 0], shape: [800, 800]}
+            total_roi: {offset: [0, 0], shape: [600, 600]}
             read_roi: {offset: [0, 0], shape: [20, 20]}
             write_roi: {offset: [0, 0], shape: [20, 20]}
             num_workers: 2
