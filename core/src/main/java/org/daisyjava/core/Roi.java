@@ -99,7 +99,10 @@ public final class Roi {
     long[] s = new long[dims()];
     for (int i = 0; i < b.length; i++) {
       b[i] = Math.max(begin(i), other.begin(i));
-      s[i] = Math.max(0, Math.min(end(i), other.end(i)) - b[i]);
+      long e = Math.min(end(i), other.end(i));
+      // compared before subtracting: far-apart ROIs near both ends of the long range would
+      // otherwise wrap around to a positive extent
+      s[i] = e <= b[i] ? 0 : e - b[i];
     }
     return new Roi(Coordinate.of(b), Coordinate.of(s));
   }
@@ -167,7 +170,11 @@ public final class Roi {
     CLOSEST
   }
 
-  /** This ROI with begin and end moved onto multiples of {@code grid}. */
+  /**
+   * This ROI with begin and end moved onto multiples of {@code grid}.
+   *
+   * @throws ArithmeticException if a snapped boundary is beyond the {@code long} range
+   */
   public Roi snapToGrid(Coordinate grid, Snap mode) {
     begin.checkDims("grid", grid);
     if (!grid.allPositive()) {
@@ -182,23 +189,39 @@ public final class Roi {
       long newLo;
       long newHi;
       switch (mode) {
+        // exact arithmetic: rounding outwards near the ends of the range leaves it
         case GROW -> {
-          newLo = Math.floorDiv(lo, g) * g;
-          newHi = -Math.floorDiv(-hi, g) * g;
+          newLo = floorTo(lo, g);
+          newHi = ceilTo(hi, g);
         }
         case SHRINK -> {
-          newLo = -Math.floorDiv(-lo, g) * g;
-          newHi = Math.floorDiv(hi, g) * g;
+          newLo = ceilTo(lo, g);
+          newHi = floorTo(hi, g);
         }
         default -> {
-          newLo = Math.floorDiv(2 * lo + g - 1, 2 * g) * g; // nearest, ties down (outwards)
-          newHi = -Math.floorDiv(-(2 * hi - g + 1), 2 * g) * g; // nearest, ties up (outwards)
+          // nearest, ties outwards: lo to floor((2lo + g - 1) / 2g)·g, hi to ceil((2hi - g + 1) / 2g)·g
+          long g2 = Math.multiplyExact(2L, g);
+          newLo = Math.multiplyExact(
+              Math.floorDiv(Math.addExact(Math.multiplyExact(2L, lo), g - 1), g2), g);
+          newHi = Math.multiplyExact(Math.negateExact(Math.floorDiv(
+              Math.negateExact(Math.addExact(Math.multiplyExact(2L, hi), 1 - g)), g2)), g);
         }
       }
       b[i] = newLo;
-      s[i] = Math.max(0, newHi - newLo);
+      s[i] = newHi <= newLo ? 0 : Math.subtractExact(newHi, newLo);
     }
     return new Roi(Coordinate.of(b), Coordinate.of(s));
+  }
+
+  /** The largest multiple of {@code g} (> 0) not above {@code v}. */
+  private static long floorTo(long v, long g) {
+    return Math.multiplyExact(Math.floorDiv(v, g), g);
+  }
+
+  /** The smallest multiple of {@code g} (> 0) not below {@code v}. */
+  private static long ceilTo(long v, long g) {
+    long q = Math.floorDiv(v, g);
+    return Math.multiplyExact(Math.floorMod(v, g) == 0 ? q : Math.addExact(q, 1), g);
   }
 
   private void checkDims(String name, Roi other) {

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
+import org.daisyjava.launcher.backend.WorkerCommand;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.progress.Progress;
@@ -21,6 +22,8 @@ import org.daisyjava.launcher.progress.Summary;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.RunDirectory;
+import org.daisyjava.launcher.run.RunLock;
+import org.daisyjava.launcher.run.ScriptText;
 import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.daisyjava.scheduler.server.BlockChecker;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
@@ -43,6 +46,8 @@ final class Launch {
   private static final long TICK_MILLIS = 50;
   /** How long finished workers get to say goodbye before they are stopped. */
   private static final Duration WORKER_EXIT_GRACE = Duration.ofSeconds(10);
+  /** The run directory is checked for removal every this many ticks (about once a second). */
+  private static final long DIRECTORY_CHECK_TICKS = 1000 / TICK_MILLIS;
 
   private Launch() {}
 
@@ -79,17 +84,43 @@ final class Launch {
           + " available in this version; run daisy-launch on the login node");
     }
     Path runDirPath = options.runDir() != null ? options.runDir() : config.runDir();
+    checkScriptPaths(config);
     GeometryFingerprint geometry = GeometryFingerprint.of(config.geometries());
-    RunDirectory.Opened opened = RunDirectory.open(runDirPath, options.resume(), geometry);
-    RunDirectory dir = opened.dir();
+    RunDirectory dir = RunDirectory.at(runDirPath);
+    if (!options.dryRun()) {
+      dir.refuseIfInUse(); // before the checks below: a live run's files would mislead them
+    }
+    dir.checkUsable(options.resume());
+    // read only: a resume that does not fit is refused before anything is written
+    Recovery checked = options.resume() ? dir.recover(geometry) : null;
     if (options.dryRun()) {
+      // No lock: a dry run writes only jobs/<task>-dryrun.sh, which no run reads, so it may
+      // preview the scripts of a run directory whose run is going on.
       return new Result(backends.dryRun(config, dir, out), null, "dry-run");
     }
     backends.checkAvailable(config);
 
+    SignalTrap signals = SignalTrap.forRun(!backends.bringsOwnCode());
+    signals.runBegins();
+    RunLock lock = dir.lock();
+    try {
+      // again under the lock: another launcher may have begun (or ended) a run since the checks
+      // above, and only a recovery taken under the lock may be continued (it truncates the tail)
+      dir.checkUsable(options.resume());
+      Recovery recovery = checked == null ? null : dir.recover(geometry);
+      return runLocked(config, options, backends, dir, lock, geometry, recovery, signals, out, err);
+    } finally {
+      lock.close();
+    }
+  }
+
+  /** The run itself, with the run directory locked for this launcher. */
+  private static Result runLocked(PipelineConfig config, LaunchOptions options,
+      BackendFactory backends, RunDirectory dir, RunLock lock, GeometryFingerprint geometry,
+      Recovery recovery, SignalTrap signals, PrintStream out, PrintStream err) throws LaunchException {
     String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList());
     Handler logFile = logToRunDir(dir);
-    Recovery recovery = opened.recovery();
+    lock.logTakeOver();
     if (recovery != null) {
       String report = recovery.report();
       out.println("daisy-launch: resuming " + dir.root() + ": " + report);
@@ -119,10 +150,6 @@ final class Launch {
     SchedulerServer server = new SchedulerServer(state, settings, log);
     log.attach(server);
     long started = System.nanoTime();
-    SignalTrap signals = new SignalTrap();
-    if (!backends.bringsOwnCode()) {
-      signals.install(); // the command line's run; a library must not take over a JVM's signals
-    }
     Backend backend = null;
     String state0 = "finished";
     int exit;
@@ -139,13 +166,17 @@ final class Launch {
       Progress progress = new Progress(out, System.console() != null, options.quiet(),
           config.scheduler().statusInterval(), dir.statusFile(), backend::status);
       LaunchException fatal = null;
-      while (true) {
+      for (long tick = 0; ; tick++) {
         last = server.snapshot();
         if (last.allFinished() || last.stopped()) {
           break;
         }
         if (signals.caught() != null) {
           state0 = "interrupted";
+          break;
+        }
+        fatal = fault(log, dir, lock, tick % DIRECTORY_CHECK_TICKS == 0);
+        if (fatal != null) {
           break;
         }
         try {
@@ -159,7 +190,7 @@ final class Launch {
       }
       if (state0.equals("finished") && fatal == null) {
         backend.awaitExit(WORKER_EXIT_GRACE);
-      } else if (signals.caught() != null) {
+      } else if (fatal == null && signals.caught() != null) {
         err.println("\ndaisy-launch: " + signals.caught() + ": stopping workers and flushing the checkpoint log");
       }
       // blocks cut off by stopping the workers are unfinished, not failed
@@ -169,6 +200,9 @@ final class Launch {
       server.close();
       log.close();
       last = server.snapshot();
+      if (fatal == null && log.failure() != null) {
+        fatal = checkpointFault(log, dir); // it failed while the run was ending
+      }
       if (fatal != null) {
         state0 = "interrupted";
         progress.finish(last, state0);
@@ -200,6 +234,48 @@ final class Launch {
       }
     }
     return new Result(exit, last, state0);
+  }
+
+  /**
+   * A fault that ends the run with exit code 3, or null: the checkpoint log cannot be written
+   * (disk full, read-only, I/O error), or the run directory was removed or replaced under the
+   * run ({@code checkDirectory}: a stat, so not every tick).
+   */
+  private static LaunchException fault(CheckpointRecorder log, RunDirectory dir, RunLock lock,
+      boolean checkDirectory) {
+    if (log.failure() != null) {
+      return checkpointFault(log, dir);
+    }
+    if (checkDirectory && !lock.stillInPlace()) {
+      return new LaunchException(ExitCode.CLUSTER, "the run directory " + dir.root() + " was"
+          + " removed or replaced while the run was going on (" + lock.file() + " is gone or is"
+          + " another file). Workers were stopped. Whatever the checkpoint log recorded went where"
+          + " the directory went; blocks finished since may run again on a resume.");
+    }
+    return null;
+  }
+
+  private static LaunchException checkpointFault(CheckpointRecorder log, RunDirectory dir) {
+    Throwable cause = log.failure();
+    String error = cause instanceof IOException io ? LaunchException.describe(io) : String.valueOf(cause);
+    return new LaunchException(ExitCode.CLUSTER, "writing the checkpoint log " + dir.checkpointLog()
+        + " failed: " + error + ". Workers were stopped; every block recorded before the failure"
+        + " is kept (blocks finished since were not recorded and run again). Free space or fix"
+        + " the file system, then continue with --resume (the run directory may also be copied"
+        + " elsewhere and resumed there with --resume --run-dir).", cause);
+  }
+
+  /**
+   * Paths that reach job scripts and worker command lines but do not come from a config key (the
+   * config loader checks those): the worker classpath made absolute against the working
+   * directory, this launcher's own classpath and java.
+   */
+  private static void checkScriptPaths(PipelineConfig config) throws LaunchException {
+    for (String entry : config.worker().classpath()) {
+      ScriptText.check("worker.classpath entry", Path.of(entry).toAbsolutePath().toString());
+    }
+    ScriptText.check("the launcher's classpath", WorkerCommand.ownClasspath());
+    ScriptText.check("the launcher's java", WorkerCommand.currentJava());
   }
 
   private static String sourceName(PipelineConfig config) {
@@ -235,7 +311,7 @@ final class Launch {
     try {
       RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, false));
     } catch (IOException e) {
-      LOG.warning("cannot write " + dir.summaryFile() + ": " + e.getMessage());
+      LOG.warning("cannot write " + dir.summaryFile() + ": " + LaunchException.describe(e));
     }
   }
 

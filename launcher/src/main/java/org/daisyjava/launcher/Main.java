@@ -20,6 +20,8 @@ import org.daisyjava.launcher.config.ConfigException;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.plan.PlanCommand;
+import org.daisyjava.launcher.run.LaunchException;
+import org.daisyjava.launcher.run.ScriptText;
 
 /** {@code daisy-launch}: run, resume or plan a pipeline. */
 public final class Main {
@@ -28,6 +30,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // first: a SIGTERM from here on exits 130 (see SignalTrap), not the JVM's 143
+    SignalTrap.installEarly();
     configureLogging();
     int code = run(args, System.out, System.err);
     System.out.flush();
@@ -61,6 +65,13 @@ public final class Main {
     if (backend != null && !BACKENDS.contains(backend)) {
       return usageError("--backend must be one of local, slurm, lsf, got '" + backend + "'",
           options, err);
+    }
+    if (cl.hasOption("run-dir")) {
+      try {
+        ScriptText.check("--run-dir", cl.getOptionValue("run-dir"));
+      } catch (LaunchException e) {
+        return usageError(e.getMessage(), options, err);
+      }
     }
     LaunchOptions launch = new LaunchOptions(
         Path.of(cl.getArgList().get(0)),

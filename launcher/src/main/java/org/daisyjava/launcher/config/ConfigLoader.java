@@ -38,6 +38,8 @@ public final class ConfigLoader {
       "write_roi", "voxel_size", "fit", "read_write_conflict", "num_workers", "max_retries",
       "timeout", "upstream", "process", "check", "slurm", "lsf");
   private static final List<String> BACKENDS = List.of("local", "slurm", "lsf");
+  /** The bound of the block grid (see there), checked here to name the key and line. */
+  private static final long COORDINATE_LIMIT = TaskGeometry.COORDINATE_LIMIT;
   private static final List<String> FITS = List.of("valid", "overhang", "shrink");
   /** Built-in block functions and the options each takes. */
   private static final Map<String, Set<String>> BUILTINS = Map.of(
@@ -82,7 +84,9 @@ public final class ConfigLoader {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
-      options.setMaxAliasesForCollections(10);
+      options.setMaxAliasesForCollections(10); // a "billion laughs" of nested lists is refused
+      options.setNestingDepthLimit(50);
+      options.setCodePointLimit(3 * 1024 * 1024);
       root = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(text));
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -95,6 +99,7 @@ public final class ConfigLoader {
     if (root == null) {
       throw new ConfigException(label, 1, "", "the file is empty; expected a mapping with a 'tasks' list");
     }
+    DocumentLimits.check(label, root);
     ConfigNode top = new ConfigNode(label, "", root);
     if (!(top.isMapping())) {
       throw top.error("expected a mapping with a 'tasks' list at the top level");
@@ -108,11 +113,11 @@ public final class ConfigLoader {
     }
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}")) {
       throw (nameNode != null ? nameNode : top).error("run name must be 1-64 letters, digits,"
-          + " '_', '.', '-' starting with a letter or digit, got '" + name + "'");
+          + " '_', '.', '-' starting with a letter or digit, got '" + ConfigNode.shorten(name) + "'");
     }
     Path runDir = top.get("run_dir") == null
         ? Path.of("daisy-runs", name)
-        : Path.of(top.get("run_dir").string());
+        : Path.of(top.get("run_dir").pathValue());
     String backend = top.get("backend") == null ? "local" : top.get("backend").oneOf(BACKENDS);
     SchedulerSettings scheduler = SchedulerSettings.from(top.get("scheduler"));
     WorkerSettings worker = WorkerSettings.from(top.get("worker"));
@@ -180,7 +185,7 @@ public final class ConfigLoader {
     String name = nameNode.string();
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,99}")) {
       throw nameNode.error("task names are 1-100 letters, digits, '_', '.', ':', '-' starting"
-          + " with a letter or digit, got '" + name + "'");
+          + " with a letter or digit, got '" + ConfigNode.shorten(name) + "'");
     }
     ConfigNode totalNode = t.require("total_roi");
     Roi total = roi(totalNode, -1);
@@ -255,8 +260,14 @@ public final class ConfigLoader {
       if (shape[i] <= 0) {
         throw shapeNode.error("must be positive on every axis, got " + shape[i] + " on axis " + i);
       }
-      if (Math.abs(offset[i]) > (1L << 60) || shape[i] > (1L << 60)) {
-        throw n.error("coordinates beyond 2^60 are not supported");
+      // Compared, not Math.abs'ed: abs(Long.MIN_VALUE) is negative and slipped through.
+      if (offset[i] < -COORDINATE_LIMIT || offset[i] > COORDINATE_LIMIT) {
+        throw offsetNode.error("axis " + i + " (" + offset[i] + ") is beyond ±2^60, the largest"
+            + " coordinate supported");
+      }
+      if (shape[i] > COORDINATE_LIMIT) {
+        throw shapeNode.error("axis " + i + " (" + shape[i] + ") is beyond 2^60, the largest"
+            + " extent supported");
       }
     }
     return Roi.of(offset, shape);

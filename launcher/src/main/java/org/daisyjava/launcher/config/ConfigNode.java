@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class ConfigNode {
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+  private static final Pattern DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]B?|B)?", Pattern.CASE_INSENSITIVE);
 
   private final String file;
@@ -166,6 +167,20 @@ final class ConfigNode {
     return v;
   }
 
+  /**
+   * A file system path that is written into job scripts and command lines (run_dir, java,
+   * classpath): like {@link #string()}, and a tab is refused too (no path needs one, and in a
+   * directive or a command line it looks like a separator).
+   */
+  String pathValue() throws ConfigException {
+    String v = string();
+    if (v.indexOf('\t') >= 0) {
+      throw error("must not contain tabs, newlines or control characters (a path that is written"
+          + " into job scripts)");
+    }
+    return v;
+  }
+
   /** A string that may span lines (a command); other control characters are still rejected. */
   String text() throws ConfigException {
     String v = scalar("a string").getValue();
@@ -178,17 +193,30 @@ final class ConfigNode {
     return v;
   }
 
+  /**
+   * A decimal integer of the {@code long} range. YAML 1.1 also reads {@code 0x1F}, {@code 0b101},
+   * {@code 017} (octal!) and {@code 1:30} (base 60) as integers; a coordinate written so is
+   * almost surely a mistake, so only plain decimals (with optional sign and {@code _}) pass.
+   */
   long integer() throws ConfigException {
     ScalarNode s = scalar("an integer");
     String v = s.getValue().replace("_", "");
     if (s.getTag().equals(Tag.INT)) {
+      if (!DECIMAL.matcher(v).matches()) {
+        throw error("expected a decimal integer, got '" + shorten(s.getValue()) + "'");
+      }
       try {
         return Long.parseLong(v.startsWith("+") ? v.substring(1) : v);
       } catch (NumberFormatException e) {
-        throw error("integer out of range: " + s.getValue());
+        throw error("integer out of range (beyond ±2^63): " + shorten(s.getValue()));
       }
     }
-    throw error("expected an integer, got '" + s.getValue() + "'");
+    throw error("expected an integer, got '" + shorten(s.getValue()) + "'");
+  }
+
+  /** A value quoted in a message: long ones are cut (a message is one line of a terminal). */
+  static String shorten(String v) {
+    return v.length() <= 60 ? v : v.substring(0, 40) + "… (" + v.length() + " characters)";
   }
 
   int intValue(int min, int max) throws ConfigException {
@@ -208,7 +236,7 @@ final class ConfigNode {
         // fall through to the error below
       }
     }
-    throw error("expected a number, got '" + s.getValue() + "'");
+    throw error("expected a number, got '" + shorten(s.getValue()) + "'");
   }
 
   boolean bool() throws ConfigException {
@@ -217,7 +245,7 @@ final class ConfigNode {
       String v = s.getValue().toLowerCase(Locale.ROOT);
       return v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("y");
     }
-    throw error("expected true or false, got '" + s.getValue() + "'");
+    throw error("expected true or false, got '" + shorten(s.getValue()) + "'");
   }
 
   /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h} (also {@code 1d}, {@code 1.5s}). */
@@ -225,7 +253,7 @@ final class ConfigNode {
     String v = scalar("a duration such as 500ms, 30s, 10m or 2h").getValue().trim();
     Matcher m = DURATION.matcher(v);
     if (!m.matches()) {
-      throw error("expected a duration such as 500ms, 30s, 10m or 2h, got '" + v + "'");
+      throw error("expected a duration such as 500ms, 30s, 10m or 2h, got '" + shorten(v) + "'");
     }
     double amount = Double.parseDouble(m.group(1));
     double millis = switch (m.group(2)) {
@@ -245,7 +273,7 @@ final class ConfigNode {
   String size() throws ConfigException {
     String v = scalar("a size such as 512M or 16G").getValue().trim();
     if (!SIZE.matcher(v).matches()) {
-      throw error("expected a size such as 512M or 16G, got '" + v + "'");
+      throw error("expected a size such as 512M or 16G, got '" + shorten(v) + "'");
     }
     return v.toUpperCase(Locale.ROOT);
   }
@@ -254,7 +282,7 @@ final class ConfigNode {
   String oneOf(List<String> allowed) throws ConfigException {
     String v = string();
     if (!allowed.contains(v)) {
-      throw error("expected one of " + String.join(", ", allowed) + ", got '" + v + "'");
+      throw error("expected one of " + String.join(", ", allowed) + ", got '" + shorten(v) + "'");
     }
     return v;
   }

@@ -22,9 +22,14 @@ public record WorkerSettings(
       return DEFAULTS;
     }
     n.allowOnly(KEYS);
-    String java = n.get("java") == null ? DEFAULTS.java : n.get("java").string();
+    String java = n.get("java") == null ? DEFAULTS.java : n.get("java").pathValue();
     List<String> jvm = n.get("jvm_options") == null ? List.of() : n.get("jvm_options").stringList();
-    List<String> cp = n.get("classpath") == null ? List.of() : n.get("classpath").stringList();
+    List<String> cp = new java.util.ArrayList<>();
+    if (n.get("classpath") != null) {
+      for (ConfigNode entry : n.get("classpath").list()) {
+        cp.add(entry.pathValue());
+      }
+    }
     Map<String, String> env = Map.of();
     ConfigNode envNode = n.get("env");
     if (envNode != null) {

@@ -58,6 +58,10 @@ public final class RunDirectory {
     return root.resolve("worker.key");
   }
 
+  public Path lockFile() {
+    return root.resolve("lock");
+  }
+
   /**
    * Checks that the directory fits the request, without changing anything.
    *
@@ -65,27 +69,59 @@ public final class RunDirectory {
    */
   public static Opened open(Path dir, boolean resume, GeometryFingerprint geometry)
       throws LaunchException {
-    RunDirectory rd = new RunDirectory(dir.toAbsolutePath().normalize());
-    Path log = rd.checkpointLog();
+    RunDirectory rd = at(dir);
+    rd.checkUsable(resume);
+    return new Opened(rd, resume ? rd.recover(geometry) : null);
+  }
+
+  /**
+   * The run directory at {@code dir} (made absolute). Its path is written into job scripts
+   * ({@code #SBATCH --output="…"}) and worker command lines, where a newline would end the
+   * directive and start a shell command, so control characters are refused here, for the
+   * {@code --run-dir} option, the {@code run_dir:} key and the working directory that a
+   * relative one is resolved against alike.
+   */
+  public static RunDirectory at(Path dir) throws LaunchException {
+    Path root = dir.toAbsolutePath().normalize();
+    ScriptText.check("run directory", root.toString());
+    return new RunDirectory(root);
+  }
+
+  /** Exit code 2 naming the holder if another launcher runs in this directory now. */
+  public void refuseIfInUse() throws LaunchException {
+    RunLock.refuseIfHeld(lockFile(), root);
+  }
+
+  /** The checks of {@link #open} that need no reading of the log. */
+  public void checkUsable(boolean resume) throws LaunchException {
+    Path log = checkpointLog();
     if (!resume) {
       if (Files.exists(log)) {
-        throw new LaunchException(ExitCode.USAGE, "run directory " + dir + " already holds a run"
+        throw new LaunchException(ExitCode.USAGE, "run directory " + root + " already holds a run"
             + " (checkpoint.log); use --resume to continue it, or choose another run_dir"
             + " (--run-dir) to start afresh");
       }
-      if (Files.exists(rd.root) && !Files.isDirectory(rd.root)) {
-        throw new LaunchException(ExitCode.USAGE, "run_dir " + dir + " exists and is not a directory");
+      if (Files.exists(root) && !Files.isDirectory(root)) {
+        throw new LaunchException(ExitCode.USAGE, "run_dir " + root + " exists and is not a directory");
       }
-      return new Opened(rd, null);
+      return;
     }
-    if (!Files.isDirectory(rd.root)) {
-      throw new LaunchException(ExitCode.USAGE, "nothing to resume: run directory " + dir
+    if (!Files.isDirectory(root)) {
+      throw new LaunchException(ExitCode.USAGE, "nothing to resume: run directory " + root
           + " does not exist (start without --resume to begin a new run)");
     }
     if (!Files.exists(log)) {
       throw new LaunchException(ExitCode.USAGE, "nothing to resume: " + log
           + " does not exist (start without --resume to begin a new run)");
     }
+  }
+
+  /**
+   * Reads the checkpoint log (only reads: safe while another launcher writes it) and checks
+   * that its geometry is the config's.
+   */
+  public Recovery recover(GeometryFingerprint geometry) throws LaunchException {
+    Path log = checkpointLog();
     Recovery recovery;
     try {
       recovery = CheckpointLog.recover(log);
@@ -101,13 +137,28 @@ public final class RunDirectory {
     }
     List<String> changes = logged.differencesTo(geometry);
     if (!changes.isEmpty()) {
-      throw new LaunchException(ExitCode.USAGE, "cannot resume " + dir + ": the config's geometry"
+      throw new LaunchException(ExitCode.USAGE, "cannot resume " + root + ": the config's geometry"
           + " differs from the logged run, so block ids would not match:\n  - "
           + String.join("\n  - ", changes)
           + "\n(changes that keep block ids — workers, retries, backend options, the process"
           + " command — are allowed; start a new run_dir for a new geometry)");
     }
-    return new Opened(rd, recovery);
+    return recovery;
+  }
+
+  /**
+   * Makes this launcher the run directory's only owner (see {@link RunLock}), creating the
+   * directory itself if it is new; the first write into it. Exit code 2 if another launcher
+   * holds it.
+   */
+  public RunLock lock() throws LaunchException {
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new LaunchException(ExitCode.USAGE, "cannot create run directory " + root + ": "
+          + LaunchException.describe(e), e);
+    }
+    return RunLock.acquire(lockFile(), root);
   }
 
   /** A checked run directory and, when resuming, what its log holds. */

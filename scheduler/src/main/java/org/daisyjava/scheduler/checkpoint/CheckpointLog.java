@@ -354,6 +354,21 @@ public final class CheckpointLog implements AutoCloseable {
         }
     }
 
+    /**
+     * What stopped the writer (usually an {@link IOException} such as "No space left on device"),
+     * or null while it works. Any thread; lets a caller that polls (the launcher's loop) notice a
+     * failure that no append has run into yet, and see failures other than I/O errors, which
+     * {@link DurabilityListener#failed} does not report.
+     */
+    public Throwable failure() {
+        lock.lock();
+        try {
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void runWriter() {
         CRC32C crc = new CRC32C();
         try {

@@ -25,6 +25,14 @@ public record TaskGeometry(
     boolean readWriteConflict,
     List<String> upstream) {
 
+  /**
+   * Every ROI offset lies in [-2^60, 2^60] and every extent in [0, 2^60]. The block grid adds and
+   * subtracts a few such numbers per axis (begins, ends, context, strides, grid steps), and the
+   * bound keeps every such sum far below 2^63, so that arithmetic needs no overflow check of its
+   * own; block counts, which multiply, are checked exactly.
+   */
+  public static final long COORDINATE_LIMIT = 1L << 60;
+
   public TaskGeometry {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("task name must be 1-100 characters of letters, digits,"
@@ -45,6 +53,9 @@ public record TaskGeometry(
           "task " + name + ": write_roi has " + writeRoi.dims() + " dimensions but total_roi has "
               + totalRoi.dims(), new DimensionMismatchException(totalRoi.dims(), writeRoi.dims()));
     }
+    requireBounded(name, "total_roi", totalRoi);
+    requireBounded(name, "read_roi", readRoi);
+    requireBounded(name, "write_roi", writeRoi);
     require(writeRoi.shape().allPositive(), name,
         "write_roi shape must be positive on every axis, got " + writeRoi.shape());
     require(readRoi.contains(writeRoi), name,
@@ -57,6 +68,14 @@ public record TaskGeometry(
 
   public int dims() {
     return totalRoi.dims();
+  }
+
+  private static void requireBounded(String task, String key, Roi r) {
+    for (int d = 0; d < r.dims(); d++) {
+      require(r.begin(d) >= -COORDINATE_LIMIT && r.begin(d) <= COORDINATE_LIMIT
+          && r.shape(d) <= COORDINATE_LIMIT, task, key + " " + r + " is beyond ±2^60 on axis " + d
+          + " (the largest coordinates supported)");
+    }
   }
 
   private static void require(boolean ok, String task, String message) {
