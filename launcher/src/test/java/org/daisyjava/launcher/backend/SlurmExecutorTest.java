@@ -114,9 +114,9 @@ class SlurmExecutorTest {
   @Test
   void oneArrayPerSubmissionAndItsElementIds() {
     assertEquals(List.of("sbatch", "--parsable", "--array=0-3", "/r/jobs/a.sh"),
-        slurm.submitCommand(Path.of("/r/jobs/a.sh"), 4));
+        slurm.submitCommand(new Submission(Path.of("/r/jobs/a.sh"), 4, "daisy-r-1", Path.of("/r/logs/a"))));
     assertEquals(List.of("sbatch", "--parsable", "--array=0-0", "/r/jobs/a.sh"),
-        slurm.submitCommand(Path.of("/r/jobs/a.sh"), 1));
+        slurm.submitCommand(new Submission(Path.of("/r/jobs/a.sh"), 1, "daisy-r-1", Path.of("/r/logs/a"))));
     assertEquals(List.of("55_0", "55_1", "55_2"), slurm.arrayElements("55", 3));
   }
 
