@@ -450,7 +450,7 @@ public final class ClusterBackend implements Backend {
     statusCalls++;
     CommandRunner.Result r;
     try {
-      r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+      r = runStatus();
     } catch (IOException e) {
       r = new CommandRunner.Result(-1, "", e.getMessage());
     }
@@ -471,6 +471,12 @@ public final class ClusterBackend implements Backend {
         }
       }
     }
+  }
+
+  /** The run's status call; a "no such job" answer (an error for some batch systems) is empty. */
+  private CommandRunner.Result runStatus() throws IOException {
+    CommandRunner.Result r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+    return !r.ok() && grid.isEmptyAnswer(r) ? new CommandRunner.Result(0, "", r.stderr()) : r;
   }
 
   @Override
@@ -533,15 +539,23 @@ public final class ClusterBackend implements Backend {
     boolean clear = false;
     while (System.nanoTime() < deadline) {
       try {
-        CommandRunner.Result r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+        CommandRunner.Result r = runStatus();
         statusCalls++;
-        if (r.ok() && grid.parseStatus(r.stdout()).isEmpty()) {
+        // finished jobs may still be listed (bjobs -a): only live ones keep the queue busy
+        List<String> left = new ArrayList<>();
+        if (r.ok()) {
+          grid.parseStatus(r.stdout()).forEach((id, state) -> {
+            if (state.alive()) {
+              left.add(id);
+            }
+          });
+        }
+        if (r.ok() && left.isEmpty()) {
           clear = true;
           break;
         }
         if (r.ok()) {
           // jobs submitted but not yet known to this backend (or cancels not yet applied)
-          List<String> left = new ArrayList<>(grid.parseStatus(r.stdout()).keySet());
           cancel(left);
         }
         Thread.sleep(500);

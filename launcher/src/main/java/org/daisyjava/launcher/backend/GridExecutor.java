@@ -56,7 +56,12 @@ public interface GridExecutor {
   /** One command that lists every job of the run (all carry {@code jobName}). */
   List<String> statusCommand(String jobName);
 
-  /** Job (array element) id to state, from the status command's output; not-found is empty. */
+  /** True if a failed status call only says that no job matched (an empty answer, not an error). */
+  default boolean isEmptyAnswer(CommandRunner.Result r) {
+    return false;
+  }
+
+  /** Job (array element) id to state, from the status command's output. */
   Map<String, JobState> parseStatus(String stdout);
 
   /**

@@ -29,6 +29,8 @@ public final class LsfExecutor implements GridExecutor {
   private static final Pattern NAME_INDEX = Pattern.compile("\\[(\\d+)]$");
   /** The submit answer; {@code LSF is processing your request. Please wait ...} may come first. */
   private static final Pattern SUBMITTED = Pattern.compile("Job <(\\d+)> is submitted to (?:default )?queue");
+  private static final Pattern NOT_FOUND =
+      Pattern.compile("No (?:unfinished |matching )?job found|Job <[^>\\n]*> is not found");
   /** Fields of {@code -o "jobid jobindex stat exit_code exit_reason delimiter='|'"}. */
   private static final String DELIMITER = "|";
 
@@ -124,13 +126,28 @@ public final class LsfExecutor implements GridExecutor {
       }
       if (p[1].matches("\\d+") && STATES.containsKey(p[2])) {
         out.put(p[1].equals("0") ? p[0] : p[0] + "[" + p[1] + "]", STATES.get(p[2]));
-      } else if (p.length >= 7) {
-        Matcher index = NAME_INDEX.matcher(p[6]);
-        String id = index.find() ? p[0] + "[" + index.group(1) + "]" : p[0];
+      } else if (p.length >= 6) {
+        // JOB_NAME is column 7, or 6 while EXEC_HOST is still empty (pending)
+        String id = p[0];
+        for (int c = 5; c <= Math.min(6, p.length - 1); c++) {
+          Matcher index = NAME_INDEX.matcher(p[c]);
+          if (index.find()) {
+            id = p[0] + "[" + index.group(1) + "]";
+          }
+        }
         out.put(id, STATES.getOrDefault(p[2], JobState.UNKNOWN));
       }
     }
     return out;
+  }
+
+  /**
+   * bjobs says so on stderr, and may exit non-zero: {@code No unfinished job found}, {@code No job
+   * found}, {@code Job <123> is not found}, {@code Job <daisy-x> is not found}.
+   */
+  @Override
+  public boolean isEmptyAnswer(CommandRunner.Result r) {
+    return r.stdout().isBlank() && NOT_FOUND.matcher(r.stderr()).find();
   }
 
   /**
