@@ -88,6 +88,8 @@ public final class ClusterBackend implements Backend {
     /** The array it belongs to (the id its batch system is asked about). */
     final String arrayId;
     JobState state = JobState.PENDING;
+    /** When a poll first showed it ended (the backend's clock), or -1. */
+    long endSeenAt = -1;
     boolean accounted;
 
     Job(String id, String arrayId) {
@@ -107,6 +109,21 @@ public final class ClusterBackend implements Backend {
 
     TaskJobs(TaskConfig task) {
       this.task = task;
+    }
+
+    /**
+     * Jobs that hold a worker's place: alive, or ended but not yet accounted for (see
+     * {@link ClusterBackend#countDeaths}), so that a worker is not replaced before it is known
+     * whether its task still needs it.
+     */
+    int placed() {
+      int n = 0;
+      for (Job j : jobs) {
+        if (j.state.alive() || !j.accounted) {
+          n++;
+        }
+      }
+      return n;
     }
 
     int alive() {
@@ -178,7 +195,7 @@ public final class ClusterBackend implements Backend {
       TaskJobs tj = tasks.get(t);
       TaskSnapshot ts = snapshot.tasks().get(t);
       boolean finished = ts.counts().finished();
-      countDeaths(t, tj, finished);
+      countDeaths(t, tj, finished, snapshot.takenAtNanos());
       if (finished) {
         cancelPending(tj);
         continue;
@@ -187,7 +204,7 @@ public final class ClusterBackend implements Backend {
         continue;
       }
       tj.active |= ts.hasReady();
-      int missing = tj.task.numWorkers() - tj.alive();
+      int missing = tj.task.numWorkers() - tj.placed();
       if (tj.active && missing > 0) {
         submit(tj, missing);
       }
@@ -198,12 +215,21 @@ public final class ClusterBackend implements Backend {
    * Jobs that ended while their task still had work: each is asked about once (one call per
    * array); one that completed left by itself (drained) and is replaced, any other is a lost
    * worker, replaced or given up by the restart policy.
+   *
+   * <p>Race avoided: a worker leaves (exit 0) right after the server finished its task, and the
+   * poll that shows the job ended may come before the snapshot that shows the task finished. So
+   * an ended job is judged only against a snapshot taken after the poll that saw it end (the
+   * server's clock is System.nanoTime, as is this backend's outside tests); until then it keeps
+   * its place and is not replaced.
    */
-  private void countDeaths(int t, TaskJobs tj, boolean finished) {
+  private void countDeaths(int t, TaskJobs tj, boolean finished, long snapshotTakenAt) {
     List<Job> ended = new ArrayList<>();
     for (Job j : tj.jobs) {
       if (j.accounted || j.state.alive()) {
         continue;
+      }
+      if (!finished && j.endSeenAt >= 0 && snapshotTakenAt - j.endSeenAt <= 0) {
+        continue; // the snapshot may not know yet that the task is finished: judge next tick
       }
       j.accounted = true;
       if (!finished && j.state != JobState.DONE) {
@@ -468,6 +494,9 @@ public final class ClusterBackend implements Backend {
       for (Job j : tj.jobs) {
         if (j.state != JobState.GONE) {
           j.state = states.getOrDefault(j.id, JobState.GONE);
+          if (!j.state.alive() && j.endSeenAt < 0) {
+            j.endSeenAt = now;
+          }
         }
       }
     }

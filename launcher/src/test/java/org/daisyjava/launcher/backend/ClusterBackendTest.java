@@ -122,13 +122,20 @@ class ClusterBackendTest {
         "abc123", clock::get);
   }
 
-  /** Every task with ready blocks, none finished. */
+  /**
+   * Every task with ready blocks, none finished; taken "after" every poll (the scripted server's
+   * state does not change, so it is never stale).
+   */
   private static ServerSnapshot working(PipelineConfig config) {
+    return working(config, Long.MAX_VALUE);
+  }
+
+  private static ServerSnapshot working(PipelineConfig config, long takenAt) {
     List<TaskSnapshot> tasks = new ArrayList<>();
     for (TaskConfig t : config.tasks()) {
       tasks.add(task(t.name(), false));
     }
-    return new ServerSnapshot(0, tasks, List.of(), 0, false, false);
+    return new ServerSnapshot(takenAt, tasks, List.of(), 0, false, false);
   }
 
   private static TaskSnapshot task(String name, boolean finished) {
@@ -288,6 +295,27 @@ class ClusterBackendTest {
     assertEquals(2, callsOf("sbatch").size());
     assertEquals("--array=0-1", callsOf("sbatch").get(1).get(2), "replacements for the failed and the done job");
     assertEquals("1 job running, 2 pending, 1 lost", b.status("a"), "exit 0 (a drained worker) is no death");
+  }
+
+  /**
+   * Workers leave (exit 0) as soon as their task is finished; a poll that sees that before the
+   * snapshot does must not replace them or count a death.
+   */
+  @Test
+  void anEndedJobIsJudgedOnlyAgainstASnapshotTakenAfterThePollThatSawItEnd() throws Exception {
+    PipelineConfig config = config(0, 2, false);
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    squeue = argv -> ok("");
+    advance(1000);
+    long polledAt = clock.get();
+    b.supervise(working(config, polledAt - 1)); // the poll sees both jobs gone; the snapshot is older
+    assertEquals(1, callsOf("sbatch").size(), "not replaced on a stale snapshot");
+    b.supervise(new ServerSnapshot(polledAt + 1, List.of(task("a", true)), List.of(), 0, true, false));
+    assertEquals(1, callsOf("sbatch").size());
+    assertTrue(callsOf("scontrol").stream().noneMatch(c -> c.contains("job")), "nothing to explain");
+    verify(server, never()).abandonTask(anyInt(), anyString());
+    assertEquals(java.util.Map.of(), b.workerLosses());
   }
 
   @Test
