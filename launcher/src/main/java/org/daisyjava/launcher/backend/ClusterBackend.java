@@ -2,6 +2,7 @@ package org.daisyjava.launcher.backend;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -9,15 +10,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
@@ -262,7 +268,7 @@ public final class ClusterBackend implements Backend {
   /** Asks the batch system once per array how the given jobs ended; unknown ones are missing. */
   private Map<String, JobEnding> endings(List<Job> ended) {
     Map<String, JobEnding> out = new LinkedHashMap<>();
-    Set<String> arrays = new java.util.LinkedHashSet<>();
+    Set<String> arrays = new LinkedHashSet<>();
     ended.forEach(j -> arrays.add(j.arrayId));
     for (String array : arrays) {
       try {
@@ -311,7 +317,7 @@ public final class ClusterBackend implements Backend {
         }
       }
       return "; its log is empty";
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return "";
     }
   }
@@ -364,8 +370,8 @@ public final class ClusterBackend implements Backend {
     List<String> argv = grid.arrayLimitCommand();
     try {
       CommandRunner.Result r = runner.run(argv, null, COMMAND_TIMEOUT);
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-          "(?m)^\\s*" + java.util.regex.Pattern.quote(grid.arrayLimitKey()) + "\\s*=\\s*(\\d{1,9})\\b")
+      Matcher m = Pattern.compile(
+          "(?m)^\\s*" + Pattern.quote(grid.arrayLimitKey()) + "\\s*=\\s*(\\d{1,9})\\b")
           .matcher(r.stdout());
       if (r.ok() && m.find() && Integer.parseInt(m.group(1)) > 0) {
         int limit = Integer.parseInt(m.group(1));
@@ -622,8 +628,8 @@ public final class ClusterBackend implements Backend {
     cancel(ids, batch -> grid.cancelCommand(name, batch));
   }
 
-  private void cancel(List<String> ids, java.util.function.Function<List<String>, List<String>> command) {
-    Set<List<String>> sent = new java.util.HashSet<>();
+  private void cancel(List<String> ids, Function<List<String>, List<String>> command) {
+    Set<List<String>> sent = new HashSet<>();
     for (int i = 0; i < ids.size(); i += CANCEL_BATCH) {
       List<String> batch = ids.subList(i, Math.min(ids.size(), i + CANCEL_BATCH));
       List<String> argv = command.apply(batch);

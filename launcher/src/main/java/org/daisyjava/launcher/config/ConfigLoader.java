@@ -33,7 +33,11 @@ import org.yaml.snakeyaml.nodes.Node;
  * {@link ConfigException} naming file, line and key; nothing is half-loaded.
  */
 public final class ConfigLoader {
-  /** The batch systems' sections ({@code slurm:}, {@code lsf:}), as the backend registry has them. */
+  /**
+   * The batch systems' sections ({@code slurm:}, {@code lsf:}), as the backend registry has them:
+   * the one list of backends (config reads the registry's names and sections; the registry's
+   * executors read their settings from here), so a new batch system needs no edit in this file.
+   */
   private static final List<BatchSection<?>> SECTIONS = BackendRegistry.sections();
   private static final Set<String> TOP_KEYS = withSections(
       "name", "run_dir", "backend", "scheduler", "worker", "ssh", "tasks");

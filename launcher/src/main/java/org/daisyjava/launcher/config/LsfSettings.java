@@ -27,6 +27,8 @@ public record LsfSettings(
 
   private static final Set<String> KEYS = keys();
   /** bsub's {@code -W [hour:]minute}; minutes may exceed 59. */
+  /** A size in bytes: {@code 1024} or {@code 1024B}. */
+  private static final Pattern BYTES = Pattern.compile("(\\d{1,15})B?");
   private static final Pattern WALLTIME = Pattern.compile("(?:(\\d{1,6}):)?(\\d{1,6})");
   static final Walltime.Notation NOTATION = new Walltime.Notation(
       "LSF's [HH:]MM", LsfSettings::parseWalltime);
@@ -66,20 +68,18 @@ public record LsfSettings(
   }
 
   /**
-   * The memory with a unit LSF reads unambiguously: {@code 16G} becomes {@code 16GB}; a bare
-   * number (bytes in the project's sizes) is written in KB, rounded up.
+   * The memory with a unit LSF reads unambiguously: {@code 16G} becomes {@code 16GB}; bytes (a bare
+   * number or {@code B}, as the project's sizes allow) are written in KB, rounded up.
    */
   public String memWithUnit() {
     if (mem == null) {
       return null;
     }
-    if (mem.matches("\\d+")) {
-      return ((Long.parseLong(mem) + 1023) / 1024) + "KB";
+    Matcher bytes = BYTES.matcher(mem);
+    if (bytes.matches()) {
+      return (Long.parseLong(bytes.group(1)) + 1023) / 1024 + "KB";
     }
-    if (mem.endsWith("B")) {
-      return mem.matches("\\d+B") ? ((Long.parseLong(mem.substring(0, mem.length() - 1)) + 1023) / 1024) + "KB" : mem;
-    }
-    return mem + "B";
+    return mem.endsWith("B") ? mem : mem + "B";
   }
 
   private static Duration parseWalltime(String v) {
