@@ -215,8 +215,9 @@ def element_id(job, index):
     return "%d[%s]" % (job["id"], index) if job["array"] else str(job["id"])
 
 
-def selected(args, name_required_zero):
-    """(jobs and their indices) picked by ids and -J; unmatched ids for the not-found messages."""
+def selected(args, name_ignored_with_ids):
+    """(jobs and their indices) picked by ids and -J; unmatched ids for the not-found messages.
+    bkill ignores -J when job ids other than 0 are given (name_ignored_with_ids); bjobs filters."""
     name = None
     ids = []
     rest = []
@@ -240,7 +241,7 @@ def selected(args, name_required_zero):
             if job is None or (m.group(2) and m.group(2) not in job["elements"]):
                 missing.append(a)
                 continue
-            if name is not None and not name_required_zero and job["name"] != name:
+            if name is not None and not name_ignored_with_ids and job["name"] != name:
                 missing.append(a)
                 continue
             picked.append((job, [m.group(2)] if m.group(2) else list(job["elements"])))

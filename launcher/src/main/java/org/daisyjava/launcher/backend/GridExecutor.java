@@ -13,7 +13,8 @@ import org.daisyjava.launcher.config.TaskConfig;
  * status command and its state map, the cancel command, the array size limit and how a job ended.
  * Everything else — arrays of workers, polling, replacing dead workers, cleanup, messages — lives
  * once in {@link ClusterBackend}. Adding a batch system is one class like this, one template under
- * {@code job-templates/} and one line in {@link BackendRegistry}.
+ * {@code job-templates/} and one line in {@link BackendRegistry}, plus the settings record of its
+ * config section (in the config package, beside the shared {@code BatchCommon} keys).
  */
 public interface GridExecutor {
   /** {@code slurm}, as in {@code --backend}. */
