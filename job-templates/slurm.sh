@@ -7,7 +7,8 @@
 # prologue, env_export) is repeated once per item. A custom template (slurm.template in the
 # config) may use the same placeholders. log_dir is the plain path (sbatch reads the quoted
 # #SBATCH values itself); log_dir_quoted, worker_command and the values in env_export are quoted
-# for the shell.
+# for the shell. --signal: USR1 to the worker (B: the batch shell, which execs it) that many
+# seconds before the walltime, so it hands back its block and leaves before the kill.
 #SBATCH --job-name={{job_name}}
 #SBATCH --output="{{log_dir}}/%A_%a.out"
 #SBATCH --error="{{log_dir}}/%A_%a.err"
@@ -15,6 +16,7 @@
 #SBATCH --account={{account}}
 #SBATCH --qos={{qos}}
 #SBATCH --time={{time}}
+#SBATCH --signal={{signal}}
 #SBATCH --mem={{mem}}
 #SBATCH --cpus-per-task={{cpus_per_task}}
 #SBATCH --gpus={{gpus}}
@@ -29,6 +31,6 @@ export {{env_export}}
 # where this worker's stderr goes: it is quoted in the summary when a block fails
 export DAISY_LOG={{log_dir_quoted}}/"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.err"
 
-# exec: a scancel or the walltime's SIGTERM reaches the worker itself, which hands back its
-# block and leaves
+# exec: a scancel, the walltime warning's USR1 or the walltime's SIGTERM reaches the worker
+# itself, which hands back its block and leaves
 exec {{worker_command}}

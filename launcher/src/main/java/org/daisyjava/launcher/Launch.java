@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -196,6 +197,7 @@ final class Launch {
       // blocks cut off by stopping the workers are unfinished, not failed
       server.beginShutdown();
       backend.stopAll();
+      Map<String, List<String>> losses = backend.workerLosses();
       backend = null;
       server.close();
       log.close();
@@ -206,13 +208,13 @@ final class Launch {
       if (fatal != null) {
         state0 = "interrupted";
         progress.finish(last, state0);
-        writeSummary(dir, last, state0);
-        Summary.print(out, last, state0, dir.root().toString(), seconds(started));
+        writeSummary(dir, last, state0, losses);
+        Summary.print(out, last, state0, dir.root().toString(), seconds(started), losses);
         throw fatal;
       }
       progress.finish(last, state0);
-      writeSummary(dir, last, state0);
-      Summary.print(out, last, state0, dir.root().toString(), seconds(started));
+      writeSummary(dir, last, state0, losses);
+      Summary.print(out, last, state0, dir.root().toString(), seconds(started), losses);
       exit = state0.equals("interrupted") ? ExitCode.INTERRUPTED : exitCodeOf(last);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -307,9 +309,10 @@ final class Launch {
     }
   }
 
-  private static void writeSummary(RunDirectory dir, ServerSnapshot s, String state) {
+  private static void writeSummary(RunDirectory dir, ServerSnapshot s, String state,
+      Map<String, List<String>> losses) {
     try {
-      RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, false));
+      RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, false, losses));
     } catch (IOException e) {
       LOG.warning("cannot write " + dir.summaryFile() + ": " + LaunchException.describe(e));
     }

@@ -17,6 +17,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.daisyjava.launcher.config.ConfigException;
+import org.daisyjava.launcher.backend.BackendRegistry;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.plan.PlanCommand;
@@ -25,7 +26,7 @@ import org.daisyjava.launcher.run.ScriptText;
 
 /** {@code daisy-launch}: run, resume or plan a pipeline. */
 public final class Main {
-  private static final List<String> BACKENDS = List.of("local", "slurm", "lsf");
+  private static final List<String> BACKENDS = BackendRegistry.names();
 
   private Main() {}
 
@@ -63,7 +64,7 @@ public final class Main {
     }
     String backend = cl.getOptionValue("backend");
     if (backend != null && !BACKENDS.contains(backend)) {
-      return usageError("--backend must be one of local, slurm, lsf, got '" + backend + "'",
+      return usageError("--backend must be one of " + String.join(", ", BACKENDS) + ", got '" + backend + "'",
           options, err);
     }
     if (cl.hasOption("run-dir")) {
@@ -138,7 +139,7 @@ public final class Main {
 
   private static Options launchOptions() {
     Options o = new Options();
-    o.addOption(Option.builder().longOpt("backend").hasArg().argName("local|slurm|lsf")
+    o.addOption(Option.builder().longOpt("backend").hasArg().argName(String.join("|", BACKENDS))
         .desc("where workers run (overrides backend: in the config; default local)").build());
     o.addOption(Option.builder().longOpt("resume")
         .desc("continue the run in the existing run directory; logged blocks are not run again").build());

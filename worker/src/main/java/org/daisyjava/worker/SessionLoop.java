@@ -112,6 +112,10 @@ final class SessionLoop {
         boolean leave = stop.isRequested(); // before the pipe is read: takes up an interrupt
         wakeup.clear(); // then: what a signal announces is looked at below, so none is lost
         if (leave || stop.isRequested()) {
+          if (stop.kind() == StopRequest.Kind.DRAIN) {
+            LOG.info(who + ": the job's walltime is near (USR1); handing back and leaving");
+            return leaveEarly(WorkerExitCodes.FINISHED, "walltime drain", LEAVE_GRACE);
+          }
           LOG.info(who + ": asked to stop; leaving");
           return leaveEarly(WorkerExitCodes.STOPPED, "stopped", LEAVE_GRACE);
         }

@@ -183,6 +183,19 @@ public final class Worker {
     }
   }
 
+  /**
+   * Asks the worker to leave cleanly because its job's walltime is near: like {@link #stop()} it
+   * takes no new block, hands back the running one and says goodbye, but {@link #run()} returns
+   * {@link WorkerExitCodes#FINISHED}, so the launcher replaces it without counting a death.
+   */
+  public void drain() {
+    stop.drain();
+    Wakeup signals = wakeup;
+    if (signals != null) {
+      signals.signal();
+    }
+  }
+
   private Hello hello(String host) {
     long pid = ProcessHandle.current().pid();
     return new Hello(task, host + ":" + pid, host, pid, options.key(), options.job(), options.log());

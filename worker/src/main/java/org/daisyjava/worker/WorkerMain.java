@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * {@code daisy-worker --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE]
  * [--connect-timeout DURATION]}: what a job script runs on a compute node. Logs one line per event
  * to stderr; exits with a {@link WorkerExitCodes} value. On SIGTERM (e.g. {@code scancel}) it kills
- * the running block's process, says goodbye and exits promptly.
+ * the running block's process, says goodbye and exits promptly; on SIGUSR1 (the walltime is near)
+ * it hands back its block, says goodbye and exits 0.
  */
 public final class WorkerMain {
   /** How long the shutdown hook waits for the worker to say goodbye and stop its block. */
@@ -62,10 +63,24 @@ public final class WorkerMain {
       }
     }, "daisy-worker-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
+    onWalltimeWarning(worker);
     try {
       return worker.run();
     } finally {
       finished.countDown();
+    }
+  }
+
+  /**
+   * SIGUSR1, which the job scripts ask SLURM ({@code --signal=B:USR1@…}) and LSF ({@code -wa USR1})
+   * to send shortly before the walltime: the worker drains and exits 0. Without this handler USR1
+   * would kill the JVM. A JVM that keeps the signal for itself ({@code -Xrs}) simply has no drain.
+   */
+  private static void onWalltimeWarning(Worker worker) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> worker.drain());
+    } catch (IllegalArgumentException e) {
+      Logger.getLogger(WorkerMain.class.getName()).warning("no walltime drain: cannot handle SIGUSR1 (" + e.getMessage() + ")");
     }
   }
 

@@ -18,6 +18,14 @@ public interface Backend {
     return "";
   }
 
+  /**
+   * Per task, how its lost workers ended (a few reasons, each with its count) for the summary;
+   * empty for tasks that lost none.
+   */
+  default java.util.Map<String, java.util.List<String>> workerLosses() {
+    return java.util.Map.of();
+  }
+
   /** Waits up to {@code timeout} for the workers to leave by themselves (after no_more_blocks). */
   void awaitExit(Duration timeout) throws InterruptedException;
 

@@ -20,14 +20,9 @@ import org.daisyjava.worker.BlockChecks;
 
 /** Makes the backend of a run and answers what the launch needs to know before it starts. */
 public interface BackendFactory {
-  /** The backend named on the command line or in the config. */
+  /** The backend named on the command line or in the config (see {@link BackendRegistry}). */
   static BackendFactory forName(String name) throws LaunchException {
-    return switch (name) {
-      case "local" -> new LocalBackend.Factory();
-      case "slurm" -> new ClusterBackend.Factory(new SlurmExecutor(), new LocalCommandRunner());
-      default -> throw new LaunchException(ExitCode.USAGE, "backend " + name
-          + " is not available in this version (use local or slurm)");
-    };
+    return BackendRegistry.factory(name);
   }
 
   /** True if workers bring their own block function (the Java API's in-process workers). */

@@ -2,6 +2,7 @@ package org.daisyjava.launcher.backend;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -9,15 +10,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
@@ -32,10 +38,16 @@ import org.daisyjava.scheduler.server.TaskSnapshot;
  * specifics). Per task, one job array of {@code num_workers} elements as soon as the task has
  * ready blocks; every job of the run carries one job name, so one status call per poll
  * interval covers the whole run. A job that leaves the queue (or fails) while its task still has
- * work counts as a lost worker and is replaced, up to {@code worker.max_restarts} per task; then
- * the task is given up with a reason quoting the last job's log. The job queue is only a hint:
- * whether a worker is alive is decided by its heartbeats (the server's business), so a missing
- * job is never taken as proof of success.
+ * work is asked about once ({@link GridExecutor#endingCommand}): one that completed (exit 0: the
+ * walltime drain, or the task's end) is replaced; any other counts as a lost worker, is reported
+ * with the batch system's reason and advice (TIMEOUT — raise slurm.time), and is replaced up to
+ * {@code worker.max_restarts} per task ({@link RestartPolicy}); then the task is given up with a
+ * reason quoting the last job's log. The job queue is only a hint: whether a worker is alive is
+ * decided by its heartbeats (the server's business), so a missing job is never taken as proof of
+ * success.
+ *
+ * <p>Arrays: the cluster's array size limit is read once per run (default 1000 if it cannot be);
+ * more workers than that are submitted as several arrays.
  *
  * <p>Cleanup: pending jobs of a finished task are cancelled; at the end of the run, on Ctrl-C or
  * SIGTERM and on a fatal error, every job of the run is cancelled in batches and the backend
@@ -48,9 +60,13 @@ public final class ClusterBackend implements Backend {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
   private static final int CANCEL_BATCH = 100;
+  /** The array size limit when the cluster's cannot be read (LSF's and SLURM's default is 1000/1001). */
+  static final int DEFAULT_ARRAY_LIMIT = 1000;
+  /** How many different job endings per task the summary keeps. */
+  private static final int KEPT_ENDINGS = 5;
   /** Placeholders every job template may use besides the executor's directives. */
   static final Set<String> RUN_PLACEHOLDERS = Set.of("task", "run_name", "job_name", "log_dir",
-      "log_dir_quoted", "run_dir", "env_export", "worker_command");
+      "log_dir_quoted", "run_dir", "env_export", "worker_command", "array_size");
 
   private final GridExecutor grid;
   private final CommandRunner runner;
@@ -62,6 +78,9 @@ public final class ClusterBackend implements Backend {
   private final List<String> addresses;
   private final Duration pollInterval;
   private final List<TaskJobs> tasks = new ArrayList<>();
+  private final RestartPolicy restarts;
+  /** The most elements one array may have; read at the first submission. */
+  private int arrayLimit;
   private long nextPollNanos;
   private int pollFailures;
   private long statusCalls;
@@ -72,11 +91,16 @@ public final class ClusterBackend implements Backend {
   /** A submitted job (array element) as last seen in the queue. */
   private static final class Job {
     final String id;
+    /** The array it belongs to (the id its batch system is asked about). */
+    final String arrayId;
     JobState state = JobState.PENDING;
+    /** When a poll first showed it ended (the backend's clock), or -1. */
+    long endSeenAt = -1;
     boolean accounted;
 
-    Job(String id) {
+    Job(String id, String arrayId) {
       this.id = id;
+      this.arrayId = arrayId;
     }
   }
 
@@ -84,13 +108,28 @@ public final class ClusterBackend implements Backend {
   private static final class TaskJobs {
     final TaskConfig task;
     final List<Job> jobs = new ArrayList<>();
-    int deaths;
+    /** How this task's lost jobs ended (reason to count), for the summary. */
+    final Map<String, Integer> endings = new LinkedHashMap<>();
     int submissions;
     boolean active;
-    boolean givenUp;
 
     TaskJobs(TaskConfig task) {
       this.task = task;
+    }
+
+    /**
+     * Jobs that hold a worker's place: alive, or ended but not yet accounted for (see
+     * {@link ClusterBackend#countDeaths}), so that a worker is not replaced before it is known
+     * whether its task still needs it.
+     */
+    int placed() {
+      int n = 0;
+      for (Job j : jobs) {
+        if (j.state.alive() || !j.accounted) {
+          n++;
+        }
+      }
+      return n;
     }
 
     int alive() {
@@ -131,10 +170,11 @@ public final class ClusterBackend implements Backend {
     this.addresses = addresses;
     this.runId = runId;
     this.jobName = jobName(config, runId);
-    this.pollInterval = grid.pollInterval(config);
+    this.pollInterval = config.batch().get(grid.section()).common().pollInterval();
     for (TaskConfig t : config.tasks()) {
       tasks.add(new TaskJobs(t));
     }
+    this.restarts = new RestartPolicy(server, tasks.size(), config.worker().maxRestarts());
   }
 
   /** {@code daisy-<run name>-<run id>}: one name for every job of one launch. */
@@ -161,50 +201,143 @@ public final class ClusterBackend implements Backend {
       TaskJobs tj = tasks.get(t);
       TaskSnapshot ts = snapshot.tasks().get(t);
       boolean finished = ts.counts().finished();
-      countDeaths(t, tj, finished);
+      countDeaths(t, tj, finished, snapshot.takenAtNanos());
       if (finished) {
         cancelPending(tj);
         continue;
       }
-      if (tj.givenUp) {
+      if (restarts.givenUp(t)) {
         continue;
       }
       tj.active |= ts.hasReady();
-      int missing = tj.task.numWorkers() - tj.alive();
+      int missing = tj.task.numWorkers() - tj.placed();
       if (tj.active && missing > 0) {
         submit(tj, missing);
       }
     }
   }
 
-  /** Jobs that ended while their task still had work: lost workers, replaced or given up. */
-  private void countDeaths(int t, TaskJobs tj, boolean finished) {
-    int max = config.worker().maxRestarts();
+  /**
+   * Jobs that ended while their task still had work: each is asked about once (one call per
+   * array); one that completed left by itself (drained) and is replaced, any other is a lost
+   * worker, replaced or given up by the restart policy.
+   *
+   * <p>Race avoided: a worker leaves (exit 0) right after the server finished its task, and the
+   * poll that shows the job ended may come before the snapshot that shows the task finished. So
+   * an ended job is judged only against a snapshot taken after the poll that saw it end (the
+   * server's clock is System.nanoTime, as is this backend's outside tests); until then it keeps
+   * its place and is not replaced.
+   */
+  private void countDeaths(int t, TaskJobs tj, boolean finished, long snapshotTakenAt) {
+    List<Job> ended = new ArrayList<>();
     for (Job j : tj.jobs) {
       if (j.accounted || j.state.alive()) {
         continue;
       }
+      if (!finished && j.endSeenAt >= 0 && snapshotTakenAt - j.endSeenAt <= 0) {
+        continue; // the snapshot may not know yet that the task is finished: judge next tick
+      }
       j.accounted = true;
-      if (finished) {
+      if (!finished && j.state != JobState.DONE) {
+        ended.add(j);
+      }
+    }
+    if (ended.isEmpty()) {
+      return;
+    }
+    Map<String, JobEnding> endings = endings(ended);
+    for (Job j : ended) {
+      JobEnding e = endings.getOrDefault(j.id, j.state == JobState.FAILED
+          ? new JobEnding(JobEnding.Cause.FAILED, null, "") : JobEnding.unknown());
+      if (e.cause() == JobEnding.Cause.COMPLETED) {
+        LOG.info("worker job " + j.id + " of task " + tj.task.name() + " left by itself (exit 0,"
+            + " e.g. drained before its walltime); replacing it");
         continue;
       }
-      tj.deaths++;
       Path log = logOf(tj, j);
-      LOG.warning("worker job " + j.id + " of task " + tj.task.name() + " ended (" + j.state
-          + ") while the task had work; " + (tj.deaths <= max
-              ? "replacing it (" + tj.deaths + " of " + max + " restarts)" : "no restarts left")
-          + "; log " + log);
-      if (tj.deaths > max && !tj.givenUp) {
-        tj.givenUp = true;
-        server.abandonTask(t, "task " + tj.task.name() + ": worker jobs ended " + tj.deaths
-            + " times (worker.max_restarts is " + max + "); the last one, job " + j.id
-            + ", wrote to " + log + ":\n" + LocalBackend.tail(log, 8));
+      String reason = describe(e, tj.task, log);
+      tj.endings.merge(reason, 1, Integer::sum);
+      if (tj.endings.size() > KEPT_ENDINGS) {
+        tj.endings.remove(tj.endings.keySet().iterator().next());
       }
+      restarts.death(t, tj.task.name(), "worker job " + j.id, "ended: " + reason,
+          "; its log " + log + " ends with:\n" + LocalBackend.tail(log, 8));
     }
   }
 
+  /** Asks the batch system once per array how the given jobs ended; unknown ones are missing. */
+  private Map<String, JobEnding> endings(List<Job> ended) {
+    Map<String, JobEnding> out = new LinkedHashMap<>();
+    Set<String> arrays = new LinkedHashSet<>();
+    ended.forEach(j -> arrays.add(j.arrayId));
+    for (String array : arrays) {
+      try {
+        CommandRunner.Result r = runner.run(grid.endingCommand(array), null, COMMAND_TIMEOUT);
+        if (r.ok()) {
+          out.putAll(grid.parseEndings(r.stdout()));
+        } else {
+          LOG.fine("cannot learn how job " + array + " ended: " + r.message());
+        }
+      } catch (IOException e) {
+        LOG.fine("cannot learn how job " + array + " ended: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How a lost job ended, with advice where the batch system says enough: {@code TIMEOUT — raise
+   * slurm.time (now 00:01:00)}, {@code exit 137 (SIGKILL: out of memory?)}; for a plain failure,
+   * the worker log's last line (a worker that never reached the scheduler says why there).
+   */
+  String describe(JobEnding e, TaskConfig task, Path log) {
+    String section = grid.section().key();
+    var settings = grid.settings(task);
+    String detail = e.detail().isEmpty() ? "" : " (" + e.detail() + ")";
+    return switch (e.cause()) {
+      case TIMEOUT -> "TIMEOUT — raise " + section + "." + settings.walltimeKey() + " (now "
+          + (settings.walltimeDirective() == null ? "the site's default" : settings.walltimeDirective()) + ")";
+      case OUT_OF_MEMORY -> "OUT_OF_MEMORY — raise " + section + ".mem (now "
+          + (settings.mem() == null ? "the site's default" : settings.mem()) + ")";
+      case NODE_FAIL -> "NODE_FAIL — its node failed" + detail;
+      case CANCELLED -> "CANCELLED by user" + detail;
+      case FAILED -> (e.exitCode() == null ? "FAILED" + detail
+          : "exit " + e.exitCode() + ExitStatus.explain(e.exitCode())) + lastLine(log);
+      default -> "ended (the batch system no longer says how)" + lastLine(log);
+    };
+  }
+
+  private static String lastLine(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String l = lines.get(i).strip();
+        if (!l.isEmpty()) {
+          return "; its log's last line: " + (l.length() > 300 ? l.substring(0, 300) + "…" : l);
+        }
+      }
+      return "; its log is empty";
+    } catch (IOException | UncheckedIOException e) {
+      return "";
+    }
+  }
+
+  /** How each task's lost jobs ended (a few reasons with counts), for the summary. */
+  @Override
+  public Map<String, List<String>> workerLosses() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (TaskJobs tj : tasks) {
+      if (!tj.endings.isEmpty()) {
+        List<String> l = new ArrayList<>();
+        tj.endings.forEach((reason, n) -> l.add(n + " x " + reason));
+        out.put(tj.task.name(), l);
+      }
+    }
+    return out;
+  }
+
   private Path logOf(TaskJobs tj, Job j) {
-    return dir.logs(tj.task.name()).resolve(j.id + ".err");
+    return grid.errorLog(dir.logs(tj.task.name()), j.id);
   }
 
   private void cancelPending(TaskJobs tj) {
@@ -222,20 +355,53 @@ public final class ClusterBackend implements Backend {
     }
   }
 
+  /** Submits {@code count} workers of the task, as several arrays if the cluster's limit says so. */
   private void submit(TaskJobs tj, int count) throws LaunchException {
+    if (arrayLimit == 0) {
+      arrayLimit = readArrayLimit();
+    }
+    for (int left = count; left > 0; left -= arrayLimit) {
+      submitArray(tj, Math.min(left, arrayLimit));
+    }
+  }
+
+  /** The cluster's array size limit, asked once per run; the default if it does not say. */
+  private int readArrayLimit() {
+    List<String> argv = grid.arrayLimitCommand();
+    try {
+      CommandRunner.Result r = runner.run(argv, null, COMMAND_TIMEOUT);
+      Matcher m = Pattern.compile(
+          "(?m)^\\s*" + Pattern.quote(grid.arrayLimitKey()) + "\\s*=\\s*(\\d{1,9})\\b")
+          .matcher(r.stdout());
+      if (r.ok() && m.find() && Integer.parseInt(m.group(1)) > 0) {
+        int limit = Integer.parseInt(m.group(1));
+        LOG.fine(grid.arrayLimitKey() + " = " + limit);
+        return limit;
+      }
+      LOG.info(String.join(" ", argv) + " did not say " + grid.arrayLimitKey() + "; arrays of at most "
+          + DEFAULT_ARRAY_LIMIT + " jobs");
+    } catch (IOException e) {
+      LOG.info("cannot run " + String.join(" ", argv) + " (" + e.getMessage() + "); arrays of at most "
+          + DEFAULT_ARRAY_LIMIT + " jobs");
+    }
+    return DEFAULT_ARRAY_LIMIT;
+  }
+
+  private void submitArray(TaskJobs tj, int count) throws LaunchException {
     int n = ++tj.submissions;
     Path script = dir.jobs().resolve(tj.task.name() + "-" + runId + "-" + n + ".sh");
-    String text = render(tj.task, dir.keyFile());
+    String text = render(tj.task, dir.keyFile(), count);
     try {
       Files.writeString(script, text);
       Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     } catch (IOException e) {
       throw new LaunchException(ExitCode.CLUSTER, "cannot write job script " + script + ": " + e.getMessage());
     }
-    List<String> argv = grid.submitCommand(script, count);
+    Submission submission = new Submission(script, count, jobName, dir.logs(tj.task.name()));
+    List<String> argv = grid.submitCommand(submission);
     CommandRunner.Result r;
     try {
-      r = runner.run(argv, grid.submitInput(script), COMMAND_TIMEOUT);
+      r = runner.run(argv, grid.submitInput(submission, text), COMMAND_TIMEOUT);
     } catch (IOException e) {
       throw new LaunchException(ExitCode.CLUSTER, "cannot submit worker jobs for task "
           + tj.task.name() + " (" + String.join(" ", argv) + "): " + e.getMessage());
@@ -252,7 +418,7 @@ public final class ClusterBackend implements Backend {
     }
     List<String> elements = grid.arrayElements(id, count);
     for (String e : elements) {
-      tj.jobs.add(new Job(e));
+      tj.jobs.add(new Job(e, id));
     }
     LOG.info("submitted job " + id + " (" + count + " workers) for task " + tj.task.name() + ": " + script);
     try {
@@ -274,8 +440,8 @@ public final class ClusterBackend implements Backend {
     return dir.jobs().resolve("submitted");
   }
 
-  /** The job script of {@code task}: the template with this run's values. */
-  String render(TaskConfig task, Path keyFile) throws LaunchException {
+  /** The job script of {@code task} for an array of {@code count}: the template with this run's values. */
+  String render(TaskConfig task, Path keyFile, int count) throws LaunchException {
     WorkerCommand cmd = WorkerCommand.of(config.worker().java(), config.worker(),
         WorkerCommand.ownClasspath(), addresses, task.name(), dir.root(), keyFile);
     String logDir = dir.logs(task.name()).toString();
@@ -288,6 +454,7 @@ public final class ClusterBackend implements Backend {
     values.put("task", List.of(task.name()));
     values.put("run_name", List.of(config.name()));
     values.put("job_name", List.of(jobName));
+    values.put("array_size", List.of(Integer.toString(count)));
     values.put("log_dir", List.of(logDir));
     values.put("log_dir_quoted", List.of(JobTemplate.shellQuote(logDir)));
     values.put("run_dir", List.of(dir.root().toString()));
@@ -306,7 +473,7 @@ public final class ClusterBackend implements Backend {
 
   /** The task's job template: its {@code template:} file, or the executor's bundled default. */
   static JobTemplate template(GridExecutor grid, TaskConfig task) throws IOException {
-    Path custom = grid.customTemplate(task);
+    Path custom = grid.settings(task).common().template();
     return custom == null ? JobTemplate.resource(grid.defaultTemplate()) : JobTemplate.file(custom);
   }
 
@@ -315,7 +482,7 @@ public final class ClusterBackend implements Backend {
     statusCalls++;
     CommandRunner.Result r;
     try {
-      r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+      r = runStatus();
     } catch (IOException e) {
       r = new CommandRunner.Result(-1, "", e.getMessage());
     }
@@ -333,9 +500,18 @@ public final class ClusterBackend implements Backend {
       for (Job j : tj.jobs) {
         if (j.state != JobState.GONE) {
           j.state = states.getOrDefault(j.id, JobState.GONE);
+          if (!j.state.alive() && j.endSeenAt < 0) {
+            j.endSeenAt = now;
+          }
         }
       }
     }
+  }
+
+  /** The run's status call; a "no such job" answer (an error for some batch systems) is empty. */
+  private CommandRunner.Result runStatus() throws IOException {
+    CommandRunner.Result r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+    return !r.ok() && grid.isEmptyAnswer(r) ? new CommandRunner.Result(0, "", r.stderr()) : r;
   }
 
   @Override
@@ -351,8 +527,9 @@ public final class ClusterBackend implements Backend {
         if (tj.count(JobState.HELD) > 0) {
           s += ", " + tj.count(JobState.HELD) + " held";
         }
-        if (tj.deaths > 0) {
-          s += ", " + tj.deaths + " lost";
+        int deaths = restarts.deaths(tasks.indexOf(tj));
+        if (deaths > 0) {
+          s += ", " + deaths + " lost";
         }
         return s;
       }
@@ -397,15 +574,23 @@ public final class ClusterBackend implements Backend {
     boolean clear = false;
     while (System.nanoTime() < deadline) {
       try {
-        CommandRunner.Result r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
+        CommandRunner.Result r = runStatus();
         statusCalls++;
-        if (r.ok() && grid.parseStatus(r.stdout()).isEmpty()) {
+        // finished jobs may still be listed (bjobs -a): only live ones keep the queue busy
+        List<String> left = new ArrayList<>();
+        if (r.ok()) {
+          grid.parseStatus(r.stdout()).forEach((id, state) -> {
+            if (state.alive()) {
+              left.add(id);
+            }
+          });
+        }
+        if (r.ok() && left.isEmpty()) {
           clear = true;
           break;
         }
         if (r.ok()) {
           // jobs submitted but not yet known to this backend (or cancels not yet applied)
-          List<String> left = new ArrayList<>(grid.parseStatus(r.stdout()).keySet());
           cancel(left);
         }
         Thread.sleep(500);
@@ -438,12 +623,21 @@ public final class ClusterBackend implements Backend {
     cancel(jobName, ids);
   }
 
-  /** Cancels {@code ids} (only jobs named {@code name}, unless null) in batches. */
+  /** Cancels {@code ids} of this launch (only jobs named {@code name}, unless null) in batches. */
   private void cancel(String name, List<String> ids) {
+    cancel(ids, batch -> grid.cancelCommand(name, batch));
+  }
+
+  private void cancel(List<String> ids, Function<List<String>, List<String>> command) {
+    Set<List<String>> sent = new HashSet<>();
     for (int i = 0; i < ids.size(); i += CANCEL_BATCH) {
       List<String> batch = ids.subList(i, Math.min(ids.size(), i + CANCEL_BATCH));
+      List<String> argv = command.apply(batch);
+      if (!sent.add(argv)) {
+        continue; // a command without the ids (bkill -J name 0) is sent once
+      }
       try {
-        CommandRunner.Result r = runner.run(grid.cancelCommand(name, batch), null, COMMAND_TIMEOUT);
+        CommandRunner.Result r = runner.run(argv, null, COMMAND_TIMEOUT);
         if (!r.ok()) {
           LOG.fine("cancel: " + r.message());
         }
@@ -475,7 +669,7 @@ public final class ClusterBackend implements Backend {
     @Override
     public void checkAvailable(PipelineConfig config) throws LaunchException {
       for (TaskConfig t : config.tasks()) {
-        Path custom = grid.customTemplate(t);
+        Path custom = grid.settings(t).common().template();
         String name = custom == null ? grid.defaultTemplate() : custom.toString();
         JobTemplate template;
         try {
@@ -510,14 +704,15 @@ public final class ClusterBackend implements Backend {
       }
       for (TaskConfig t : config.tasks()) {
         Path script = dir.jobs().resolve(t.name() + "-dryrun.sh");
-        String text = b.render(t, dir.keyFile());
+        String text = b.render(t, dir.keyFile(), t.numWorkers());
         try {
           Files.writeString(script, text);
         } catch (IOException e) {
           throw new LaunchException(ExitCode.USAGE, "cannot write " + script + ": " + e.getMessage());
         }
-        out.println("# " + script + " — would be submitted as: "
-            + String.join(" ", grid.submitCommand(script, t.numWorkers())));
+        Submission s = new Submission(script, t.numWorkers(), b.jobName(), dir.logs(t.name()));
+        out.println("# " + script + " — would be submitted as: " + String.join(" ", grid.submitCommand(s))
+            + (grid.submitInput(s, text) != null ? " < " + script : ""));
         out.print(text);
         out.println();
       }
@@ -563,9 +758,9 @@ public final class ClusterBackend implements Backend {
       if (n > 0) {
         LOG.info("cancelling jobs an earlier launch may have left: " + n + " ids");
       }
-      byName.forEach(this::cancel);
+      byName.forEach((name, ids) -> cancel(ids, batch -> grid.cancelLeftoversCommand(name, batch)));
       if (!unnamed.isEmpty()) {
-        cancel(null, unnamed);
+        cancel(unnamed, batch -> grid.cancelLeftoversCommand(null, batch));
       }
       Files.delete(file);
     } catch (IOException e) {

@@ -1,14 +1,13 @@
 package org.daisyjava.launcher.backend;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.config.BatchSection;
 import org.daisyjava.launcher.config.SlurmSettings;
 import org.daisyjava.launcher.config.TaskConfig;
 
@@ -29,6 +28,8 @@ public final class SlurmExecutor implements GridExecutor {
       Map.entry("S", JobState.HELD), Map.entry("ST", JobState.HELD));
   /** {@code 123}, {@code 123_4} or {@code 123_[5-9,12]} (pending array elements). */
   private static final Pattern JOB = Pattern.compile("(\\d+)(?:_(\\d+|\\[[0-9,\\-%]+\\]))?");
+  /** One {@code scontrol -o show job} field: {@code Key=value} (values without spaces). */
+  private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S*)");
 
   @Override
   public String name() {
@@ -41,29 +42,26 @@ public final class SlurmExecutor implements GridExecutor {
   }
 
   @Override
-  public Path customTemplate(TaskConfig task) {
-    return task.slurm().template();
-  }
-
-  @Override
-  public Duration pollInterval(PipelineConfig config) {
-    return config.slurm().pollInterval();
+  public BatchSection<SlurmSettings> section() {
+    return SlurmSettings.SECTION;
   }
 
   @Override
   public Map<String, List<String>> directives(TaskConfig task) {
-    SlurmSettings s = task.slurm();
+    SlurmSettings s = task.batch().get(SlurmSettings.SECTION);
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("partition", optional(s.partition()));
     m.put("account", optional(s.account()));
     m.put("qos", optional(s.qos()));
-    m.put("time", optional(s.time()));
+    m.put("time", optional(s.walltimeDirective()));
+    // B: the batch shell only, which is the worker (the script execs it)
+    m.put("signal", List.of("B:USR1@" + s.drainSeconds()));
     m.put("mem", optional(s.mem()));
     m.put("cpus_per_task", optional(s.cpusPerTask()));
     m.put("gpus", optional(s.gpus()));
     m.put("constraint", optional(s.constraint()));
-    m.put("job_extra_directive", s.jobExtraDirectives());
-    m.put("prologue", s.jobScriptPrologue());
+    m.put("job_extra_directive", s.common().jobExtraDirectives());
+    m.put("prologue", s.common().jobScriptPrologue());
     return m;
   }
 
@@ -72,8 +70,8 @@ public final class SlurmExecutor implements GridExecutor {
   }
 
   @Override
-  public List<String> submitCommand(Path script, int count) {
-    return List.of("sbatch", "--parsable", "--array=0-" + (count - 1), script.toString());
+  public List<String> submitCommand(Submission s) {
+    return List.of("sbatch", "--parsable", "--array=0-" + (s.count() - 1), s.script().toString());
   }
 
   /** {@code --parsable} prints {@code jobid} or {@code jobid;cluster}. */
@@ -95,6 +93,12 @@ public final class SlurmExecutor implements GridExecutor {
       out.add(jobId + "_" + i);
     }
     return out;
+  }
+
+  /** The template's {@code --error="<log_dir>/%A_%a.err"}. */
+  @Override
+  public Path errorLog(Path logDir, String element) {
+    return logDir.resolve(element + ".err");
   }
 
   @Override
@@ -162,5 +166,70 @@ public final class SlurmExecutor implements GridExecutor {
     }
     argv.addAll(jobIds);
     return argv;
+  }
+
+  @Override
+  public List<String> arrayLimitCommand() {
+    return List.of("scontrol", "show", "config");
+  }
+
+  /** An array's indices run from 0 to MaxArraySize - 1: at most MaxArraySize elements from 0. */
+  @Override
+  public String arrayLimitKey() {
+    return "MaxArraySize";
+  }
+
+  /**
+   * {@code scontrol -o show job 123}: one line per element of array 123, kept by the controller
+   * for MinJobAge (300 s by default) after the job ended, with or without accounting.
+   */
+  @Override
+  public List<String> endingCommand(String jobId) {
+    return List.of("scontrol", "-o", "show", "job", jobId);
+  }
+
+  /**
+   * Lines of {@code Key=value} fields: {@code JobId}, {@code ArrayJobId}, {@code ArrayTaskId},
+   * {@code JobState} (COMPLETED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, CANCELLED, FAILED, …),
+   * {@code Reason} and {@code ExitCode=code:signal}.
+   */
+  @Override
+  public Map<String, JobEnding> parseEndings(String stdout) {
+    Map<String, JobEnding> out = new LinkedHashMap<>();
+    for (String line : stdout.split("\n")) {
+      Map<String, String> f = new LinkedHashMap<>();
+      Matcher m = FIELD.matcher(line);
+      while (m.find()) {
+        f.putIfAbsent(m.group(1), m.group(2));
+      }
+      String state = f.get("JobState");
+      if (state == null || f.get("JobId") == null) {
+        continue;
+      }
+      String id = f.containsKey("ArrayTaskId") && f.containsKey("ArrayJobId")
+          && f.get("ArrayTaskId").matches("\\d+")
+          ? f.get("ArrayJobId") + "_" + f.get("ArrayTaskId") : f.get("JobId");
+      Integer exit = null;
+      String[] codes = f.getOrDefault("ExitCode", "").split(":");
+      if (codes.length == 2 && codes[0].matches("\\d{1,3}") && codes[1].matches("\\d{1,3}")) {
+        int signal = Integer.parseInt(codes[1]);
+        exit = signal > 0 ? 128 + signal : Integer.parseInt(codes[0]);
+      }
+      String reason = f.getOrDefault("Reason", "None");
+      out.put(id, new JobEnding(cause(state), exit, reason.equals("None") ? "" : reason));
+    }
+    return out;
+  }
+
+  private static JobEnding.Cause cause(String state) {
+    return switch (state) {
+      case "COMPLETED" -> JobEnding.Cause.COMPLETED;
+      case "TIMEOUT", "DEADLINE" -> JobEnding.Cause.TIMEOUT;
+      case "OUT_OF_MEMORY" -> JobEnding.Cause.OUT_OF_MEMORY;
+      case "NODE_FAIL", "BOOT_FAIL" -> JobEnding.Cause.NODE_FAIL;
+      case "CANCELLED", "PREEMPTED" -> JobEnding.Cause.CANCELLED;
+      case "PENDING", "RUNNING", "COMPLETING", "CONFIGURING", "SUSPENDED" -> JobEnding.Cause.UNKNOWN;
+      default -> JobEnding.Cause.FAILED;
+    };
   }
 }

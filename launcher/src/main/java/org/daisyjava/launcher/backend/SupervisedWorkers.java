@@ -3,7 +3,6 @@ package org.daisyjava.launcher.backend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.scheduler.server.SchedulerServer;
@@ -20,26 +19,18 @@ import org.daisyjava.scheduler.server.TaskSnapshot;
  * @param <W> one running worker
  */
 abstract class SupervisedWorkers<W> implements Backend {
-  private static final Logger LOG = Logger.getLogger(SupervisedWorkers.class.getName());
-
   final List<TaskConfig> tasks;
-  private final SchedulerServer server;
-  private final int maxRestarts;
+  private final RestartPolicy restarts;
   private final List<List<W>> running = new ArrayList<>();
-  private final int[] deaths;
   private final boolean[] active;
-  private final boolean[] givenUp;
 
   SupervisedWorkers(List<TaskConfig> tasks, SchedulerServer server, int maxRestarts) {
     this.tasks = tasks;
-    this.server = server;
-    this.maxRestarts = maxRestarts;
+    this.restarts = new RestartPolicy(server, tasks.size(), maxRestarts);
     for (int t = 0; t < tasks.size(); t++) {
       running.add(new ArrayList<>());
     }
-    deaths = new int[tasks.size()];
     active = new boolean[tasks.size()];
-    givenUp = new boolean[tasks.size()];
   }
 
   /** Starts one worker of task {@code t}. */
@@ -65,7 +56,7 @@ abstract class SupervisedWorkers<W> implements Backend {
     for (int t = 0; t < tasks.size(); t++) {
       TaskSnapshot ts = snapshot.tasks().get(t);
       reap(t, ts.counts().finished());
-      if (ts.counts().finished() || givenUp[t]) {
+      if (ts.counts().finished() || restarts.givenUp(t)) {
         continue;
       }
       active[t] |= ts.hasReady();
@@ -87,17 +78,8 @@ abstract class SupervisedWorkers<W> implements Backend {
       if (code == 0 || finished) {
         continue;
       }
-      deaths[t]++;
-      String name = tasks.get(t).name();
-      LOG.warning("a " + kind() + " of task " + name + " ended with code " + code + "; "
-          + (deaths[t] <= maxRestarts
-              ? "replacing it (" + deaths[t] + " of " + maxRestarts + " restarts)" : "no restarts left"));
-      if (deaths[t] > maxRestarts && !givenUp[t]) {
-        givenUp[t] = true;
-        server.abandonTask(t, "task " + name + ": " + kind() + "es died " + deaths[t]
-            + " times (worker.max_restarts is " + maxRestarts + "); the last one ended with code "
-            + code + whereToLook(w));
-      }
+      restarts.death(t, tasks.get(t).name(), "a " + kind(), "ended with code " + code
+          + ExitStatus.explain(code), whereToLook(w));
     }
   }
 
@@ -106,7 +88,8 @@ abstract class SupervisedWorkers<W> implements Backend {
     for (int t = 0; t < tasks.size(); t++) {
       if (tasks.get(t).name().equals(task)) {
         long alive = running.get(t).stream().filter(w -> exitCode(w) == null).count();
-        return alive + " worker" + (alive == 1 ? "" : "s") + (deaths[t] > 0 ? ", " + deaths[t] + " died" : "");
+        int deaths = restarts.deaths(t);
+        return alive + " worker" + (alive == 1 ? "" : "s") + (deaths > 0 ? ", " + deaths + " died" : "");
       }
     }
     return "";

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.daisyjava.core.BlockCode;
+import org.daisyjava.launcher.backend.BackendRegistry;
 import org.daisyjava.core.Coordinate;
 import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.graph.DependencyGraph;
@@ -32,12 +33,17 @@ import org.yaml.snakeyaml.nodes.Node;
  * {@link ConfigException} naming file, line and key; nothing is half-loaded.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP_KEYS = Set.of(
-      "name", "run_dir", "backend", "scheduler", "worker", "slurm", "lsf", "ssh", "tasks");
-  private static final Set<String> TASK_KEYS = Set.of("name", "total_roi", "read_roi",
+  /**
+   * The batch systems' sections ({@code slurm:}, {@code lsf:}), as the backend registry has them:
+   * the one list of backends (config reads the registry's names and sections; the registry's
+   * executors read their settings from here), so a new batch system needs no edit in this file.
+   */
+  private static final List<BatchSection<?>> SECTIONS = BackendRegistry.sections();
+  private static final Set<String> TOP_KEYS = withSections(
+      "name", "run_dir", "backend", "scheduler", "worker", "ssh", "tasks");
+  private static final Set<String> TASK_KEYS = withSections("name", "total_roi", "read_roi",
       "write_roi", "voxel_size", "fit", "read_write_conflict", "num_workers", "max_retries",
-      "timeout", "upstream", "process", "check", "slurm", "lsf");
-  private static final List<String> BACKENDS = List.of("local", "slurm", "lsf");
+      "timeout", "upstream", "process", "check");
   /** The bound of the block grid (see there), checked here to name the key and line. */
   private static final long COORDINATE_LIMIT = TaskGeometry.COORDINATE_LIMIT;
   private static final List<String> FITS = List.of("valid", "overhang", "shrink");
@@ -48,6 +54,12 @@ public final class ConfigLoader {
   private static final Map<String, Set<String>> CHECK_BUILTINS = Map.of("touched", Set.of("dir"));
 
   private ConfigLoader() {}
+
+  private static Set<String> withSections(String... keys) {
+    Set<String> all = new java.util.HashSet<>(List.of(keys));
+    SECTIONS.forEach(s -> all.add(s.key()));
+    return Set.copyOf(all);
+  }
 
   /** Loads {@code file}; the file name as given is used in messages. */
   public static PipelineConfig load(Path file) throws ConfigException {
@@ -68,7 +80,7 @@ public final class ConfigLoader {
     Path dir = file.toAbsolutePath().getParent();
     PipelineConfig c = parse(text, label, dir, base);
     return new PipelineConfig(c.name(), c.runDir(), c.backend(), c.scheduler(), c.worker(),
-        c.slurm(), c.lsf(), c.ssh(), c.tasks(), c.graph(), c.text(), file.toAbsolutePath());
+        c.batch(), c.ssh(), c.tasks(), c.graph(), c.text(), file.toAbsolutePath());
   }
 
   /**
@@ -118,11 +130,10 @@ public final class ConfigLoader {
     Path runDir = top.get("run_dir") == null
         ? Path.of("daisy-runs", name)
         : Path.of(top.get("run_dir").pathValue());
-    String backend = top.get("backend") == null ? "local" : top.get("backend").oneOf(BACKENDS);
+    String backend = top.get("backend") == null ? "local" : top.get("backend").oneOf(BackendRegistry.names());
     SchedulerSettings scheduler = SchedulerSettings.from(top.get("scheduler"));
     WorkerSettings worker = WorkerSettings.from(top.get("worker"));
-    SlurmSettings slurm = SlurmSettings.from(top.get("slurm"), SlurmSettings.DEFAULTS, false, configDir);
-    LsfSettings lsf = LsfSettings.from(top.get("lsf"), LsfSettings.DEFAULTS, false, configDir);
+    BatchSettings batch = BatchSettings.read(top, BatchSettings.defaults(SECTIONS), SECTIONS, false, configDir);
     SshSettings ssh = SshSettings.from(top.get("ssh"));
 
     ConfigNode tasksNode = top.require("tasks");
@@ -133,7 +144,7 @@ public final class ConfigLoader {
     List<TaskConfig> tasks = new ArrayList<>();
     Map<String, ConfigNode> names = new HashMap<>();
     for (ConfigNode t : taskNodes) {
-      TaskConfig task = task(t, slurm, lsf, configDir);
+      TaskConfig task = task(t, batch, configDir);
       ConfigNode first = names.putIfAbsent(task.name(), t);
       if (first != null) {
         throw t.require("name").error("duplicate task name '" + task.name() + "' (also "
@@ -152,7 +163,7 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw tasksNode.error(e.getMessage());
     }
-    return new PipelineConfig(name, runDir, backend, scheduler, worker, slurm, lsf, ssh,
+    return new PipelineConfig(name, runDir, backend, scheduler, worker, batch, ssh,
         List.copyOf(tasks), graph, text, null);
   }
 
@@ -178,7 +189,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static TaskConfig task(ConfigNode t, SlurmSettings slurm, LsfSettings lsf, Path configDir)
+  private static TaskConfig task(ConfigNode t, BatchSettings batch, Path configDir)
       throws ConfigException {
     t.allowOnly(TASK_KEYS);
     ConfigNode nameNode = t.require("name");
@@ -235,9 +246,9 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw t.error(stripTaskPrefix(e.getMessage()));
     }
-    return new TaskConfig(geometry, voxel, workers, retries, timeout, process, check,
-        SlurmSettings.from(t.get("slurm"), slurm, true, configDir),
-        LsfSettings.from(t.get("lsf"), lsf, true, configDir), t.line());
+    BatchSettings own = BatchSettings.read(t, batch, SECTIONS, true, configDir);
+    own.checkTimeout(t, timeout);
+    return new TaskConfig(geometry, voxel, workers, retries, timeout, process, check, own, t.line());
   }
 
   /** {@code {offset: [...], shape: [...]}} with positive shape; {@code dims} -1 = any. */

@@ -2,6 +2,7 @@ package org.daisyjava.launcher.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.daisyjava.launcher.backend.BackendRegistry;
 import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 
@@ -17,8 +18,7 @@ public record PipelineConfig(
     String backend,
     SchedulerSettings scheduler,
     WorkerSettings worker,
-    SlurmSettings slurm,
-    LsfSettings lsf,
+    BatchSettings batch,
     SshSettings ssh,
     List<TaskConfig> tasks,
     DependencyGraph graph,
@@ -36,17 +36,13 @@ public record PipelineConfig(
     SchedulerSettings scheduler = new SchedulerSettings(s.hosts(), s.portLow(), s.portHigh(),
         heartbeatInterval, heartbeatLiveness, s.statusInterval());
     return new PipelineConfig(name, runDir, "local", scheduler, WorkerSettings.DEFAULTS,
-        SlurmSettings.DEFAULTS, LsfSettings.DEFAULTS, null, List.copyOf(tasks), graph,
+        defaultBatch(), null, List.copyOf(tasks), graph,
         "# pipeline built in code: " + name + "\n", null);
   }
 
-  /** Default per-task backend settings, for tasks built in code. */
-  public static SlurmSettings defaultSlurm() {
-    return SlurmSettings.DEFAULTS;
-  }
-
-  public static LsfSettings defaultLsf() {
-    return LsfSettings.DEFAULTS;
+  /** Every batch system's settings at their defaults, for tasks built in code. */
+  public static BatchSettings defaultBatch() {
+    return BatchSettings.defaults(BackendRegistry.sections());
   }
 
   public List<TaskGeometry> geometries() {

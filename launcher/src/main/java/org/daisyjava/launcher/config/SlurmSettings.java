@@ -2,8 +2,10 @@ package org.daisyjava.launcher.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code slurm:} section, and a task's {@code slurm:} overrides merged over it. Values that
@@ -13,78 +15,90 @@ public record SlurmSettings(
     String partition,
     String account,
     String qos,
-    String time,
     String mem,
     Integer cpusPerTask,
     Integer gpus,
     String constraint,
-    List<String> jobExtraDirectives,
-    List<String> jobScriptPrologue,
-    Path template,
-    Duration pollInterval) {
+    BatchCommon common) implements BatchSystemSettings {
 
-  static final SlurmSettings DEFAULTS = new SlurmSettings(
-      null, null, null, null, null, null, null, null, List.of(), List.of(), null,
-      Duration.ofSeconds(10));
+  static final SlurmSettings DEFAULTS =
+      new SlurmSettings(null, null, null, null, null, null, null, BatchCommon.DEFAULTS);
+  public static final BatchSection<SlurmSettings> SECTION =
+      new BatchSection<>("slurm", DEFAULTS, SlurmSettings::from);
 
-  private static final Set<String> KEYS = Set.of("partition", "account", "qos", "time", "mem",
-      "cpus_per_task", "gpus", "constraint", "job_extra_directives", "job_script_prologue",
-      "template", "poll_interval");
-  static final String NAME_CHARS = "[A-Za-z0-9_.,:+\\-]+";
+  private static final Set<String> KEYS = keys();
   private static final String CONSTRAINT_CHARS = "[A-Za-z0-9_.,:+\\-&|\\[\\]*()!]+";
-  private static final String SLURM_TIME = "\\d+(-\\d+)?(:\\d+){0,2}";
-
   /**
-   * Reads a {@code slurm:} mapping over {@code base}: keys present replace base's values. In a
-   * task's overrides ({@code perTask}) {@code poll_interval} is not allowed.
+   * sbatch's {@code --time}: minutes, minutes:seconds, hours:minutes:seconds, days-hours,
+   * days-hours:minutes, days-hours:minutes:seconds.
    */
+  private static final Pattern TIME = Pattern.compile(
+      "(?:(\\d{1,4})-)?(\\d{1,6})(?::(\\d{1,2}))?(?::(\\d{1,2}))?");
+  static final Walltime.Notation NOTATION = new Walltime.Notation(
+      "SLURM's [D-]HH:MM:SS", SlurmSettings::parseTime);
+
+  private static Set<String> keys() {
+    Set<String> k = new HashSet<>(BatchCommon.KEYS);
+    k.addAll(Set.of("partition", "account", "qos", "time", "mem", "cpus_per_task", "gpus", "constraint"));
+    return Set.copyOf(k);
+  }
+
+  /** Reads a {@code slurm:} mapping over {@code base}: keys present replace base's values. */
   static SlurmSettings from(ConfigNode n, SlurmSettings base, boolean perTask, Path configDir)
       throws ConfigException {
-    if (n == null) {
-      return base;
-    }
-    n.allowOnly(perTask ? without(KEYS, "poll_interval") : KEYS);
+    n.allowOnly(KEYS);
     return new SlurmSettings(
-        matching(n, "partition", NAME_CHARS, base.partition),
-        matching(n, "account", NAME_CHARS, base.account),
-        matching(n, "qos", NAME_CHARS, base.qos),
-        matching(n, "time", SLURM_TIME, base.time),
+        BatchCommon.name(n, "partition", base.partition),
+        BatchCommon.name(n, "account", base.account),
+        BatchCommon.name(n, "qos", base.qos),
         n.get("mem") == null ? base.mem : n.get("mem").size(),
         n.get("cpus_per_task") == null ? base.cpusPerTask : Integer.valueOf(n.get("cpus_per_task").intValue(1, 100_000)),
         n.get("gpus") == null ? base.gpus : Integer.valueOf(n.get("gpus").intValue(0, 1024)),
-        matching(n, "constraint", CONSTRAINT_CHARS, base.constraint),
-        n.get("job_extra_directives") == null
-            ? base.jobExtraDirectives : List.copyOf(n.get("job_extra_directives").stringList()),
-        n.get("job_script_prologue") == null
-            ? base.jobScriptPrologue : List.copyOf(n.get("job_script_prologue").stringList()),
-        n.get("template") == null ? base.template : configDir.resolve(n.get("template").string()),
-        n.get("poll_interval") == null ? base.pollInterval : positive(n.get("poll_interval")));
+        BatchCommon.matching(n, "constraint", CONSTRAINT_CHARS, base.constraint),
+        BatchCommon.from(n, base.common, "time", NOTATION, perTask, configDir));
   }
 
-  static String matching(ConfigNode n, String key, String regex, String fallback)
-      throws ConfigException {
-    ConfigNode c = n.get(key);
-    if (c == null) {
-      return fallback;
-    }
-    String v = c.string();
-    if (!v.matches(regex)) {
-      throw c.error("contains characters not allowed here: '" + v + "'");
-    }
-    return v;
+  @Override
+  public String walltimeKey() {
+    return "time";
   }
 
-  static Duration positive(ConfigNode n) throws ConfigException {
-    Duration d = n.duration();
-    if (d.toMillis() < 100) {
-      throw n.error("must be at least 100ms");
-    }
-    return d;
+  @Override
+  public String walltimeDirective() {
+    return common.walltime() == null ? null : formatTime(common.walltime());
   }
 
-  static Set<String> without(Set<String> keys, String key) {
-    Set<String> s = new java.util.HashSet<>(keys);
-    s.remove(key);
-    return Set.copyOf(s);
+  /** {@code --signal=B:USR1@<seconds>}: SLURM's warning time is at most 65535 s. */
+  public long drainSeconds() {
+    return Math.min(65535, Math.max(1, common.effectiveDrain().toSeconds()));
+  }
+
+  private static Duration parseTime(String v) {
+    Matcher m = TIME.matcher(v);
+    if (!m.matches()) {
+      return null;
+    }
+    long days = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+    long a = Long.parseLong(m.group(2));
+    long b = m.group(3) == null ? -1 : Long.parseLong(m.group(3));
+    long c = m.group(4) == null ? -1 : Long.parseLong(m.group(4));
+    if (m.group(1) != null) {
+      // days-hours[:minutes[:seconds]]
+      return Duration.ofDays(days).plusHours(a).plusMinutes(Math.max(0, b)).plusSeconds(Math.max(0, c));
+    }
+    if (c >= 0) {
+      return Duration.ofHours(a).plusMinutes(b).plusSeconds(c); // hours:minutes:seconds
+    }
+    if (b >= 0) {
+      return Duration.ofMinutes(a).plusSeconds(b); // minutes:seconds
+    }
+    return Duration.ofMinutes(a); // minutes
+  }
+
+  /** {@code HH:MM:SS}, or {@code D-HH:MM:SS} from one day on. */
+  static String formatTime(Duration d) {
+    long s = d.toSeconds();
+    String hms = String.format("%02d:%02d:%02d", (s / 3600) % 24, (s / 60) % 60, s % 60);
+    return s >= 86400 ? (s / 86400) + "-" + hms : hms;
   }
 }

@@ -14,10 +14,10 @@ public record SshSettings(String host, int port, String user, Path identityFile,
     n.allowOnly(KEYS);
     String home = System.getProperty("user.home");
     return new SshSettings(
-        SlurmSettings.matching(n, "host", "[A-Za-z0-9.\\-:\\[\\]]+", null) == null
+        BatchCommon.matching(n, "host", "[A-Za-z0-9.\\-:\\[\\]]+", null) == null
             ? missing(n) : n.get("host").string(),
         n.get("port") == null ? 22 : n.get("port").intValue(1, 65535),
-        SlurmSettings.matching(n, "user", "[A-Za-z0-9._\\-]+", System.getProperty("user.name")),
+        BatchCommon.matching(n, "user", "[A-Za-z0-9._\\-]+", System.getProperty("user.name")),
         n.get("identity_file") == null ? null : expand(n.get("identity_file").string(), home),
         expand(n.get("known_hosts") == null ? "~/.ssh/known_hosts" : n.get("known_hosts").string(), home));
   }

@@ -12,8 +12,8 @@ import org.daisyjava.scheduler.graph.TaskGeometry;
  * @param timeout a block running longer is failed and retried; null = no limit
  * @param process user code per block; null if the task can only be planned
  * @param check tells whether a block is already done; null = none
- * @param slurm the top-level {@code slurm:} section with this task's overrides
- * @param lsf likewise for LSF
+ * @param batch every batch system's section ({@code slurm:}, {@code lsf:}) with this task's
+ *     overrides merged over the top-level one
  * @param line the line of the task's entry in the config file (for messages)
  */
 public record TaskConfig(
@@ -24,8 +24,7 @@ public record TaskConfig(
     Duration timeout,
     BlockCode process,
     BlockCode check,
-    SlurmSettings slurm,
-    LsfSettings lsf,
+    BatchSettings batch,
     int line) {
 
   public String name() {

@@ -22,6 +22,15 @@ public final class RunReport {
    * {@code running} per task while the run goes on and the first failures.
    */
   public static String json(ServerSnapshot snapshot, String state, boolean live) {
+    return json(snapshot, state, live, Map.of());
+  }
+
+  /**
+   * As above, with {@code worker_losses} per task that lost workers: how its lost jobs ended
+   * ({@code "2 x TIMEOUT — raise slurm.time (now 00:01:00)"}).
+   */
+  public static String json(ServerSnapshot snapshot, String state, boolean live,
+      Map<String, List<String>> losses) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("state", state);
     Map<String, Object> tasks = new LinkedHashMap<>();
@@ -37,6 +46,9 @@ public final class RunReport {
       if (live) {
         m.put("running", c.running());
         m.put("workers", t.workers());
+      }
+      if (losses.containsKey(t.name())) {
+        m.put("worker_losses", losses.get(t.name()));
       }
       tasks.put(t.name(), m);
     }

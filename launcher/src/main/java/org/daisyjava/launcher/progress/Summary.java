@@ -1,6 +1,8 @@
 package org.daisyjava.launcher.progress;
 
 import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.Failure;
@@ -13,6 +15,12 @@ public final class Summary {
   private Summary() {}
 
   public static void print(PrintStream out, ServerSnapshot s, String state, String runDir, long seconds) {
+    print(out, s, state, runDir, seconds, Map.of());
+  }
+
+  /** As above, with how each task's lost workers ended (see Backend#workerLosses). */
+  public static void print(PrintStream out, ServerSnapshot s, String state, String runDir, long seconds,
+      Map<String, List<String>> losses) {
     out.println();
     out.println("execution summary (" + state + " after " + Progress.duration(seconds) + ", run_dir "
         + runDir + ")");
@@ -29,6 +37,10 @@ public final class Summary {
       out.printf(row, t.name(), c.total(), c.completed(), c.skipped(), c.failed(), c.orphaned(), c.retries());
       failed += c.failed();
       orphaned += c.orphaned();
+    }
+    if (!losses.isEmpty()) {
+      out.println("lost workers:");
+      losses.forEach((task, reasons) -> reasons.forEach(r -> out.println("  " + task + ": " + r)));
     }
     if (!s.failures().isEmpty()) {
       out.println("first failures:");

@@ -53,6 +53,11 @@ class ClusterBackendTest {
   private final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
   private Responder sbatch;
   private Responder squeue;
+  /** {@code scontrol show config} (the array limit) and {@code scontrol -o show job ID}. */
+  private Responder scontrolConfig;
+  private Responder scontrolJob;
+  /** bsub's standard input (the script), per submission. */
+  private final List<String> bsubInputs = Collections.synchronizedList(new ArrayList<>());
 
   /** How the scripted batch system answers one command. */
   private interface Responder {
@@ -64,13 +69,25 @@ class ClusterBackendTest {
   void scriptTheBatchSystem() throws IOException {
     sbatch = argv -> ok(nextJobId++ + "\n");
     squeue = argv -> ok("");
+    scontrolConfig = argv -> {
+      throw new IOException("Cannot run program \"scontrol\"");
+    };
+    scontrolJob = argv -> new CommandRunner.Result(1, "", "slurm_load_jobs error: Invalid job id specified");
     when(runner.run(anyList(), any(), any())).thenAnswer(inv -> {
       List<String> argv = inv.getArgument(0);
       calls.add(List.copyOf(argv));
       return switch (argv.get(0)) {
         case "sbatch" -> sbatch.apply(argv);
         case "squeue" -> squeue.apply(argv);
-        case "scancel" -> ok("");
+        case "scancel", "bkill" -> ok("");
+        case "scontrol" -> argv.contains("config") ? scontrolConfig.apply(argv) : scontrolJob.apply(argv);
+        case "bsub" -> {
+          bsubInputs.add(inv.getArgument(1));
+          yield ok("LSF is processing your request. Please wait ...\nJob <" + nextJobId++
+              + "> is submitted to default queue <normal>.\n");
+        }
+        case "bjobs" -> ok("");
+        case "bparams" -> ok("MAX_JOB_ARRAY_SIZE = 2\n");
         default -> throw new IOException("unexpected command " + argv);
       };
     });
@@ -105,13 +122,20 @@ class ClusterBackendTest {
         "abc123", clock::get);
   }
 
-  /** Every task with ready blocks, none finished. */
+  /**
+   * Every task with ready blocks, none finished; taken "after" every poll (the scripted server's
+   * state does not change, so it is never stale).
+   */
   private static ServerSnapshot working(PipelineConfig config) {
+    return working(config, Long.MAX_VALUE);
+  }
+
+  private static ServerSnapshot working(PipelineConfig config, long takenAt) {
     List<TaskSnapshot> tasks = new ArrayList<>();
     for (TaskConfig t : config.tasks()) {
       tasks.add(task(t.name(), false));
     }
-    return new ServerSnapshot(0, tasks, List.of(), 0, false, false);
+    return new ServerSnapshot(takenAt, tasks, List.of(), 0, false, false);
   }
 
   private static TaskSnapshot task(String name, boolean finished) {
@@ -261,15 +285,151 @@ class ClusterBackendTest {
   }
 
   @Test
-  void jobsListedAsFailedOrDoneWhileTheTaskHasWorkCountAsLost() throws Exception {
-    PipelineConfig config = config(10, 2, false);
+  void jobsListedAsFailedWhileTheTaskHasWorkCountAsLostDoneOnesAreReplacedWithout() throws Exception {
+    PipelineConfig config = config(10, 3, false);
     ClusterBackend b = backend(config, runDir(config));
     b.supervise(working(config));
-    squeue = argv -> ok("100_0 F\n100_1 R\n");
+    squeue = argv -> ok("100_0 F\n100_1 CD\n100_2 R\n");
     advance(1000);
     b.supervise(working(config));
     assertEquals(2, callsOf("sbatch").size());
-    assertEquals("--array=0-0", callsOf("sbatch").get(1).get(2), "one replacement for the one lost job");
+    assertEquals("--array=0-1", callsOf("sbatch").get(1).get(2), "replacements for the failed and the done job");
+    assertEquals("1 job running, 2 pending, 1 lost", b.status("a"), "exit 0 (a drained worker) is no death");
+  }
+
+  /**
+   * Workers leave (exit 0) as soon as their task is finished; a poll that sees that before the
+   * snapshot does must not replace them or count a death.
+   */
+  @Test
+  void anEndedJobIsJudgedOnlyAgainstASnapshotTakenAfterThePollThatSawItEnd() throws Exception {
+    PipelineConfig config = config(0, 2, false);
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    squeue = argv -> ok("");
+    advance(1000);
+    long polledAt = clock.get();
+    b.supervise(working(config, polledAt - 1)); // the poll sees both jobs gone; the snapshot is older
+    assertEquals(1, callsOf("sbatch").size(), "not replaced on a stale snapshot");
+    b.supervise(new ServerSnapshot(polledAt + 1, List.of(task("a", true)), List.of(), 0, true, false));
+    assertEquals(1, callsOf("sbatch").size());
+    assertTrue(callsOf("scontrol").stream().noneMatch(c -> c.contains("job")), "nothing to explain");
+    verify(server, never()).abandonTask(anyInt(), anyString());
+    assertEquals(java.util.Map.of(), b.workerLosses());
+  }
+
+  @Test
+  void moreWorkersThanTheClusterAllowsInOneArrayAreSubmittedAsSeveralArrays() throws Exception {
+    PipelineConfig config = config(10, 7, true);
+    scontrolConfig = argv -> ok("Configuration data as of 2026-12-01T09:00:00\nMaxArraySize            = 3\n"
+        + "MaxJobCount             = 10000\n");
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    assertEquals(List.of("--array=0-2", "--array=0-2", "--array=0-0", "--array=0-1"),
+        callsOf("sbatch").stream().map(c -> c.get(2)).toList(), "7 = 3 + 3 + 1 for a, 2 for b");
+    assertEquals(1, callsOf("scontrol").size(), "the limit is read once per run");
+    squeue = argv -> ok("100_[0-2] R\n101_[0-2] PD\n102_0 PD\n103_[0-1] R\n");
+    advance(1000);
+    b.supervise(working(config));
+    assertEquals(4, callsOf("sbatch").size(), "every element of every array is known: none taken for lost");
+    assertEquals("3 jobs running, 4 pending", b.status("a"));
+  }
+
+  @Test
+  void anUnreadableLimitMeansArraysOfAtMostTheDefault() throws Exception {
+    PipelineConfig config = config(10, 1001, false);
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    assertEquals(List.of("--array=0-999", "--array=0-0"), callsOf("sbatch").stream().map(c -> c.get(2)).toList());
+  }
+
+  @Test
+  void aJobKilledAtItsWalltimeIsReportedWithAdvice() throws Exception {
+    PipelineConfig config = ConfigLoader.parse("""
+        name: unit
+        slurm: {poll_interval: 1s, time: 1m}
+        worker: {max_restarts: 0}
+        tasks:
+          - name: a
+            total_roi: {offset: [0], shape: [40]}
+            read_roi: {offset: [0], shape: [10]}
+            write_roi: {offset: [0], shape: [10]}
+            num_workers: 2
+            process: {command: "true"}
+        """, "unit.yaml", tmp, "unit");
+    scontrolJob = argv -> ok("JobId=101 ArrayJobId=100 ArrayTaskId=0 JobName=" + JOB_NAME + " UserId=root(0)"
+        + " JobState=TIMEOUT Reason=TimeLimit Dependency=(null) ExitCode=0:15 RunTime=00:01:08\n"
+        + "JobId=100 ArrayJobId=100 ArrayTaskId=1 JobName=" + JOB_NAME
+        + " JobState=COMPLETED Reason=None ExitCode=0:0\n");
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config));
+    advance(1000);
+    b.supervise(working(config)); // both gone: asked once, for array 100
+    assertEquals(List.of(List.of("scontrol", "-o", "show", "job", "100")),
+        callsOf("scontrol").stream().filter(c -> c.contains("job")).toList());
+    verify(server).abandonTask(eq(0), argThat(reason ->
+        reason.contains("100_0, ended: TIMEOUT — raise slurm.time (now 00:01:00)")));
+    assertEquals(java.util.Map.of("a", List.of("1 x TIMEOUT — raise slurm.time (now 00:01:00)")),
+        b.workerLosses(), "the completed element is no loss");
+  }
+
+  @Test
+  void aWorkerKilledBySigkillIsExplainedAndAPlainFailureQuotesItsLogsLastLine() throws Exception {
+    PipelineConfig config = config(5, 2, false);
+    RunDirectory dir = runDir(config);
+    Files.writeString(dir.logs("a").resolve("100_1.err"), "starting\n/opt/none/java: No such file or directory\n\n");
+    scontrolJob = argv -> ok("JobId=100 ArrayJobId=100 ArrayTaskId=0 JobState=FAILED Reason=NonZeroExitCode"
+        + " ExitCode=0:9\nJobId=101 ArrayJobId=100 ArrayTaskId=1 JobState=FAILED Reason=NonZeroExitCode"
+        + " ExitCode=127:0\n");
+    ClusterBackend b = backend(config, dir);
+    b.supervise(working(config));
+    advance(1000);
+    b.supervise(working(config));
+    assertEquals(List.of("1 x exit 137 (SIGKILL: out of memory?)",
+        "1 x exit 127 (command not found: check worker.java); its log's last line: /opt/none/java: No such file"
+            + " or directory"), b.workerLosses().get("a"));
+  }
+
+  @Test
+  void lsfGetsTheScriptOnStdinOneBjobsPerPollAndOneBasedElements() throws Exception {
+    PipelineConfig config = ConfigLoader.parse("""
+        name: unit
+        lsf: {poll_interval: 1s, walltime: 2h, mem: 4G, cores: 2, queue: short}
+        tasks:
+          - name: a
+            total_roi: {offset: [0], shape: [40]}
+            read_roi: {offset: [0], shape: [10]}
+            write_roi: {offset: [0], shape: [10]}
+            num_workers: 3
+            process: {command: "true"}
+        """, "unit.yaml", tmp, "unit");
+    RunDirectory dir = runDir(config);
+    ClusterBackend b = new ClusterBackend(new LsfExecutor(), runner, config, dir, server,
+        List.of("tcp://10.0.0.1:5000"), "abc123", clock::get);
+    b.supervise(working(config));
+    assertEquals(List.of(List.of("bsub"), List.of("bsub")), callsOf("bsub"), "MAX_JOB_ARRAY_SIZE = 2: 2 + 1");
+    assertTrue(bsubInputs.get(0).contains("#BSUB -J \"" + JOB_NAME + "[1-2]\"\n"), bsubInputs.get(0));
+    assertTrue(bsubInputs.get(1).contains("#BSUB -J \"" + JOB_NAME + "[1-1]\"\n"), bsubInputs.get(1));
+    assertTrue(bsubInputs.get(0).contains("#BSUB -W 2:00\n#BSUB -wa USR1\n#BSUB -wt 0:05\n"), bsubInputs.get(0));
+    assertTrue(bsubInputs.get(0).contains("#BSUB -M 4GB\n#BSUB -R \"rusage[mem=4GB]\"\n"), bsubInputs.get(0));
+    assertEquals(List.of("100[1] " + JOB_NAME, "100[2] " + JOB_NAME, "101[1] " + JOB_NAME),
+        Files.readAllLines(ClusterBackend.submittedFile(dir)));
+    b.stopAll();
+    assertEquals(List.of("bkill", "100[1]", "100[2]", "101[1]"), callsOf("bkill").get(0));
+    assertEquals(List.of("bjobs", "-a", "-noheader", "-o", "jobid jobindex stat", "-J", JOB_NAME),
+        callsOf("bjobs").get(0));
+  }
+
+  @Test
+  void lsfLeftoversOfAKilledLaunchAreKilledByTheirJobNameNotByRecordedIds() throws Exception {
+    PipelineConfig config = config(10, 2, false);
+    RunDirectory dir = runDir(config);
+    Files.writeString(ClusterBackend.submittedFile(dir),
+        "7[1] daisy-unit-old111\n7[2] daisy-unit-old111\n9[1] daisy-unit-old222\n");
+    new ClusterBackend.Factory(new LsfExecutor(), runner).create(config, dir, server, 5000, "key");
+    assertEquals(List.of(
+        List.of("bkill", "-J", "daisy-unit-old111", "0"),
+        List.of("bkill", "-J", "daisy-unit-old222", "0")), callsOf("bkill"));
   }
 
   @Test

@@ -102,9 +102,19 @@ class JobTemplateTest {
     JobTemplate t = JobTemplate.resource("job-templates/slurm.sh");
     java.util.Set<String> known = new java.util.TreeSet<>(ClusterBackend.RUN_PLACEHOLDERS);
     known.addAll(List.of("partition", "account", "qos", "time", "mem", "cpus_per_task", "gpus",
-        "constraint", "job_extra_directive", "prologue"));
+        "constraint", "signal", "job_extra_directive", "prologue"));
     assertTrue(known.containsAll(t.placeholders()), t.placeholders().toString());
     assertThrows(IOException.class, () -> JobTemplate.resource("job-templates/nope.sh"));
+  }
+
+  @Test
+  void theBundledLsfTemplateIsInTheJarAndUsesOnlyKnownPlaceholders() throws IOException {
+    JobTemplate t = JobTemplate.resource("job-templates/lsf.sh");
+    java.util.Set<String> known = new java.util.TreeSet<>(ClusterBackend.RUN_PLACEHOLDERS);
+    known.addAll(List.of("queue", "project", "walltime", "drain", "cores", "mem", "gpus",
+        "job_extra_directive", "prologue"));
+    assertTrue(known.containsAll(t.placeholders()), t.placeholders().toString());
+    assertTrue(t.placeholders().contains("array_size"), "the array is in the script: -J \"name[1-N]\"");
   }
 
   @Test

@@ -114,9 +114,9 @@ class SlurmExecutorTest {
   @Test
   void oneArrayPerSubmissionAndItsElementIds() {
     assertEquals(List.of("sbatch", "--parsable", "--array=0-3", "/r/jobs/a.sh"),
-        slurm.submitCommand(Path.of("/r/jobs/a.sh"), 4));
+        slurm.submitCommand(new Submission(Path.of("/r/jobs/a.sh"), 4, "daisy-r-1", Path.of("/r/logs/a"))));
     assertEquals(List.of("sbatch", "--parsable", "--array=0-0", "/r/jobs/a.sh"),
-        slurm.submitCommand(Path.of("/r/jobs/a.sh"), 1));
+        slurm.submitCommand(new Submission(Path.of("/r/jobs/a.sh"), 1, "daisy-r-1", Path.of("/r/logs/a"))));
     assertEquals(List.of("55_0", "55_1", "55_2"), slurm.arrayElements("55", 3));
   }
 
@@ -136,5 +136,40 @@ class SlurmExecutorTest {
     assertEquals(List.of("scancel", "--name=daisy-x-1", "5_0", "5_1"),
         slurm.cancelCommand("daisy-x-1", List.of("5_0", "5_1")));
     assertEquals(List.of("scancel", "9_2"), slurm.cancelCommand(null, List.of("9_2")));
+  }
+
+  /** {@code scontrol -o show job 40} as SLURM 22.05 prints it for an array, fields abridged. */
+  @Test
+  void scontrolSaysHowEachElementEnded() {
+    Map<String, JobEnding> e = slurm.parseEndings(
+        "JobId=41 ArrayJobId=40 ArrayTaskId=0 JobName=daisy-r-abc UserId=root(0) GroupId=root(0)"
+            + " JobState=TIMEOUT Reason=TimeLimit Dependency=(null) Requeue=1 ExitCode=0:15\n"
+            + "JobId=42 ArrayJobId=40 ArrayTaskId=1 JobName=daisy-r-abc JobState=OUT_OF_MEMORY"
+            + " Reason=OutOfMemory ExitCode=0:125\n"
+            + "JobId=40 ArrayJobId=40 ArrayTaskId=2 JobName=daisy-r-abc JobState=CANCELLED Reason=None"
+            + " ExitCode=0:15\n"
+            + "JobId=43 ArrayJobId=40 ArrayTaskId=3 JobName=daisy-r-abc JobState=FAILED"
+            + " Reason=NonZeroExitCode ExitCode=0:9\n"
+            + "JobId=44 ArrayJobId=40 ArrayTaskId=4 JobName=daisy-r-abc JobState=COMPLETED Reason=None"
+            + " ExitCode=0:0\n"
+            + "JobId=45 ArrayJobId=40 ArrayTaskId=5 JobName=daisy-r-abc JobState=NODE_FAIL Reason=NodeDown"
+            + " ExitCode=0:0\n"
+            + "JobId=46 JobName=plain JobState=FAILED Reason=NonZeroExitCode ExitCode=1:0\n");
+    assertEquals(new JobEnding(JobEnding.Cause.TIMEOUT, 143, "TimeLimit"), e.get("40_0"));
+    assertEquals(JobEnding.Cause.OUT_OF_MEMORY, e.get("40_1").cause());
+    assertEquals(new JobEnding(JobEnding.Cause.CANCELLED, 143, ""), e.get("40_2"));
+    assertEquals(new JobEnding(JobEnding.Cause.FAILED, 137, "NonZeroExitCode"), e.get("40_3"), "signal 9: 128 + 9");
+    assertEquals(JobEnding.Cause.COMPLETED, e.get("40_4").cause());
+    assertEquals(JobEnding.Cause.NODE_FAIL, e.get("40_5").cause());
+    assertEquals(new JobEnding(JobEnding.Cause.FAILED, 1, "NonZeroExitCode"), e.get("46"));
+    assertEquals(List.of("scontrol", "-o", "show", "job", "40"), slurm.endingCommand("40"));
+    assertTrue(slurm.parseEndings("slurm_load_jobs error: Invalid job id specified\n").isEmpty());
+  }
+
+  @Test
+  void theLogOfAnElementIsItsArrayJobAndIndex() {
+    assertEquals(Path.of("/r/logs/a/55_3.err"), slurm.errorLog(Path.of("/r/logs/a"), "55_3"), "%A_%a.err");
+    assertEquals(List.of("scontrol", "show", "config"), slurm.arrayLimitCommand());
+    assertEquals("MaxArraySize", slurm.arrayLimitKey());
   }
 }

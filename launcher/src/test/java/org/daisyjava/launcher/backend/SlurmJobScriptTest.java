@@ -99,7 +99,7 @@ class SlurmJobScriptTest {
   void theScriptCarriesEveryConfiguredDirective() throws Exception {
     PipelineConfig config = parse(FULL);
     RunDirectory dir = runDir(config, "run");
-    String a = backend(config, dir).render(config.task("a"), dir.keyFile());
+    String a = backend(config, dir).render(config.task("a"), dir.keyFile(), 1);
     List<String> l = lines(a);
     Path logs = dir.logs("a");
     for (String expected : List.of(
@@ -139,7 +139,7 @@ class SlurmJobScriptTest {
   void aTasksOwnSlurmKeysOverrideTheSectionsAndTheRestIsInherited() throws Exception {
     PipelineConfig config = parse(FULL);
     RunDirectory dir = runDir(config, "run");
-    List<String> b = lines(backend(config, dir).render(config.task("b"), dir.keyFile()));
+    List<String> b = lines(backend(config, dir).render(config.task("b"), dir.keyFile(), 1));
     assertTrue(b.contains("#SBATCH --partition=cpu"), b.toString());
     assertTrue(b.contains("#SBATCH --gpus=0"), b.toString());
     assertTrue(b.contains("#SBATCH --account=lab"), b.toString());
@@ -153,7 +153,7 @@ class SlurmJobScriptTest {
   void unsetDirectivesLeaveNoLineBehind() throws Exception {
     PipelineConfig config = parse("name: bare\n" + TASKS);
     RunDirectory dir = runDir(config, "run");
-    String a = backend(config, dir).render(config.task("a"), dir.keyFile());
+    String a = backend(config, dir).render(config.task("a"), dir.keyFile(), 1);
     for (String option : List.of("--partition", "--account", "--qos", "--time", "--mem", "--cpus-per-task",
         "--gpus", "--constraint")) {
       assertFalse(a.contains(option), option + " in\n" + a);
@@ -195,7 +195,7 @@ class SlurmJobScriptTest {
         """.formatted(fakeJava, tricky.replace("'", "''")) + TASKS;
     PipelineConfig config = parse(yaml);
     RunDirectory dir = runDir(config, "run dir with 'quotes' and $HOME");
-    String script = backend(config, dir).render(config.task("a"), dir.keyFile());
+    String script = backend(config, dir).render(config.task("a"), dir.keyFile(), 1);
     assertBashSyntaxOk(script);
     Path file = tmp.resolve("job.sh");
     Files.writeString(file, script);
@@ -232,7 +232,7 @@ class SlurmJobScriptTest {
     PipelineConfig config = parse("name: pct\n" + TASKS);
     RunDirectory dir = runDir(config, "run-100%");
     LaunchException e = assertThrows(LaunchException.class,
-        () -> backend(config, dir).render(config.task("a"), dir.keyFile()));
+        () -> backend(config, dir).render(config.task("a"), dir.keyFile(), 1));
     assertEquals(ExitCode.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("run_dir") && e.getMessage().contains("%"), e.getMessage());
   }
@@ -275,7 +275,7 @@ class SlurmJobScriptTest {
     PipelineConfig good = parse("name: custom\nslurm: {template: good.sh, partition: gpu}\n" + TASKS);
     factory.checkAvailable(good);
     RunDirectory dir = runDir(good, "run");
-    String script = backend(good, dir).render(good.task("a"), dir.keyFile());
+    String script = backend(good, dir).render(good.task("a"), dir.keyFile(), 1);
     assertTrue(script.startsWith("#!/bin/bash\n#SBATCH -J daisy-custom-abc123\n#SBATCH -p gpu\nexec java "), script);
 
     PipelineConfig typo = parse("name: custom\nslurm: {template: typo.sh}\n" + TASKS);

@@ -31,17 +31,17 @@ class ConfigLoaderTest {
     assertEquals(List.of("target/my-pipeline.jar"), c.worker().classpath());
     assertEquals(Map.of("OMP_NUM_THREADS", "1"), c.worker().env());
     assertEquals(10, c.worker().maxRestarts());
-    assertEquals("gpu", c.slurm().partition());
-    assertEquals("02:00:00", c.slurm().time());
-    assertEquals("16G", c.slurm().mem());
-    assertEquals(4, c.slurm().cpusPerTask());
-    assertEquals(List.of("--exclusive"), c.slurm().jobExtraDirectives());
-    assertEquals(List.of("module load java/17"), c.slurm().jobScriptPrologue());
-    assertNull(c.slurm().constraint());
-    assertEquals(Duration.ofSeconds(10), c.slurm().pollInterval());
-    assertEquals("normal", c.lsf().queue());
-    assertEquals("02:00", c.lsf().walltime());
-    assertEquals(List.of("-R \"select[avx2]\""), c.lsf().jobExtraDirectives());
+    assertEquals("gpu", slurm(c).partition());
+    assertEquals("02:00:00", slurm(c).walltimeDirective());
+    assertEquals("16G", slurm(c).mem());
+    assertEquals(4, slurm(c).cpusPerTask());
+    assertEquals(List.of("--exclusive"), slurm(c).common().jobExtraDirectives());
+    assertEquals(List.of("module load java/17"), slurm(c).common().jobScriptPrologue());
+    assertNull(slurm(c).constraint());
+    assertEquals(Duration.ofSeconds(10), slurm(c).common().pollInterval());
+    assertEquals("normal", lsf(c).queue());
+    assertEquals("2:00", lsf(c).walltimeDirective(), "LSF's [HH:]MM, written back as H:MM");
+    assertEquals(List.of("-R \"select[avx2]\""), lsf(c).common().jobExtraDirectives());
     assertEquals("login1.cluster.org", c.ssh().host());
     assertEquals("alice", c.ssh().user());
 
@@ -56,9 +56,9 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMinutes(10), t.timeout());
     assertEquals(BlockCode.of(BlockCode.Kind.CLASS, "org.example.Predict"), t.process());
     assertEquals(BlockCode.of(BlockCode.Kind.COMMAND, "test -f out/$DAISY_BLOCK_ID.done"), t.check());
-    assertEquals("gpu", t.slurm().partition());
-    assertEquals(1, t.slurm().gpus());
-    assertEquals("lab", t.slurm().account(), "task overrides keep the other top-level keys");
+    assertEquals("gpu", slurm(t).partition());
+    assertEquals(1, slurm(t).gpus());
+    assertEquals("lab", slurm(t).account(), "task overrides keep the other top-level keys");
     assertEquals(3375, c.graph().grid(0).blockCount(), "(1024 - 2 * 8) / 64 = 15 blocks per axis");
   }
 
@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertNull(t.timeout());
     assertNull(t.process());
     assertNull(c.ssh());
-    assertEquals(Duration.ofSeconds(10), t.slurm().pollInterval());
+    assertEquals(Duration.ofSeconds(10), slurm(t).common().pollInterval());
   }
 
   @Test
@@ -97,12 +97,12 @@ class ConfigLoaderTest {
             write_roi: {offset: [0], shape: [10]}
             slurm: {gpus: 2}
         """, "p.yaml", Path.of("."), "p");
-    assertEquals("00:10:00", c.slurm().time());
-    assertNull(c.slurm().gpus());
-    assertNull(c.slurm().cpusPerTask());
-    assertNull(c.lsf().cores());
-    assertEquals(2, c.tasks().get(0).slurm().gpus());
-    assertEquals("00:10:00", c.tasks().get(0).slurm().time());
+    assertEquals("00:10:00", slurm(c).walltimeDirective());
+    assertNull(slurm(c).gpus());
+    assertNull(slurm(c).cpusPerTask());
+    assertNull(lsf(c).cores());
+    assertEquals(2, slurm(c.tasks().get(0)).gpus());
+    assertEquals("00:10:00", slurm(c.tasks().get(0)).walltimeDirective());
   }
 
   @Test
@@ -131,5 +131,17 @@ class ConfigLoaderTest {
     assertEquals("/tmp/marks", c.tasks().get(0).check().option("dir", null));
     assertEquals("0.25", c.tasks().get(1).process().option("probability", null));
     assertEquals(List.of("a"), c.tasks().get(1).geometry().upstream());
+  }
+
+  private static SlurmSettings slurm(PipelineConfig c) {
+    return c.batch().get(SlurmSettings.SECTION);
+  }
+
+  private static SlurmSettings slurm(TaskConfig t) {
+    return t.batch().get(SlurmSettings.SECTION);
+  }
+
+  private static LsfSettings lsf(PipelineConfig c) {
+    return c.batch().get(LsfSettings.SECTION);
   }
 }

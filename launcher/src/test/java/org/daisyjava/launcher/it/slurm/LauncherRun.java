@@ -16,15 +16,16 @@ import java.util.regex.Pattern;
 /**
  * {@code daisy-launch} as a process of its own ({@code java -cp <this test's classpath>
  * org.daisyjava.launcher.Main --backend slurm ...}), its output in files, and helpers to wait on
- * what it and its jobs leave in the file system.
+ * what it and its jobs leave in the file system. The LSF tests use it too, with the LSF stand-in
+ * first on the launcher's PATH.
  */
-final class LauncherRun {
+public final class LauncherRun {
   /** The JDK running the tests: the launcher and the worker jobs use it too (same machine). */
-  static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  public static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   /** Worker JVMs: small and quick to start (2 cores, several JVMs at once). */
-  static final String WORKER_JVM_OPTIONS = "[-Xmx128m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]";
+  public static final String WORKER_JVM_OPTIONS = "[-Xmx128m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]";
 
-  final Process process;
+  public final Process process;
   final Path stdout;
   final Path stderr;
   final long startedNanos = System.nanoTime();
@@ -37,19 +38,26 @@ final class LauncherRun {
 
   /** Starts {@code daisy-launch --backend slurm OPTIONS CONFIG}; output goes to {@code dir/label.out|err}. */
   static LauncherRun start(Path dir, String label, Path config, String... options) throws IOException {
+    return start("slurm", java.util.Map.of(), dir, label, config, options);
+  }
+
+  /** Starts {@code daisy-launch --backend BACKEND OPTIONS CONFIG} with {@code env} added to its environment. */
+  public static LauncherRun start(String backend, java.util.Map<String, String> env, Path dir, String label,
+      Path config, String... options) throws IOException {
     List<String> argv = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), "org.daisyjava.launcher.Main", "--backend", "slurm"));
+        System.getProperty("java.class.path"), "org.daisyjava.launcher.Main", "--backend", backend));
     argv.addAll(List.of(options));
     argv.add(config.toString());
     Path out = dir.resolve(label + ".out");
     Path err = dir.resolve(label + ".err");
-    Process p = new ProcessBuilder(argv).directory(dir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    return new LauncherRun(p, out, err);
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    return new LauncherRun(pb.start(), out, err);
   }
 
   /** Waits for the launcher to exit; a launcher still running after {@code timeout} is killed and the test fails. */
-  int awaitExit(Duration timeout) throws InterruptedException, IOException {
+  public int awaitExit(Duration timeout) throws InterruptedException, IOException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
@@ -59,32 +67,32 @@ final class LauncherRun {
   }
 
   /** Makes sure the launcher is gone (cleanup). */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     if (process.isAlive()) {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
-  String stdout() throws IOException {
+  public String stdout() throws IOException {
     return Files.readString(stdout);
   }
 
-  String stderr() throws IOException {
+  public String stderr() throws IOException {
     return Files.readString(stderr);
   }
 
   /** Both streams, for failure messages. */
-  String output() throws IOException {
+  public String output() throws IOException {
     return "--- daisy-launch stdout:\n" + stdout() + "--- stderr:\n" + stderr();
   }
 
-  double secondsSinceStart() {
+  public double secondsSinceStart() {
     return (System.nanoTime() - startedNanos) / 1e9;
   }
 
   /** Polls {@code condition} every 50 ms; fails (after killing the launcher) if it does not hold within {@code timeout}. */
-  void await(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+  public void await(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.call()) {
       if (System.nanoTime() > deadline) {
@@ -99,7 +107,7 @@ final class LauncherRun {
   }
 
   /** The lines of a file that may not exist yet. */
-  static List<String> lines(Path file) throws IOException {
+  public static List<String> lines(Path file) throws IOException {
     return Files.exists(file) ? Files.readAllLines(file) : List.of();
   }
 
@@ -107,7 +115,7 @@ final class LauncherRun {
       Pattern.compile("job status calls: (\\d+) in ([0-9.]+) min \\(([0-9.]+) per minute\\)");
 
   /** The launcher's own count of squeue calls (logged at the end of the run), or null. */
-  static StatusCalls statusCalls(Path runDir) throws IOException {
+  public static StatusCalls statusCalls(Path runDir) throws IOException {
     Path log = runDir.resolve("daisy-launch.log");
     StatusCalls last = null;
     for (String line : lines(log)) {
@@ -120,5 +128,5 @@ final class LauncherRun {
   }
 
   /** "job status calls: N in M min (R per minute)". */
-  record StatusCalls(long calls, double minutes, double perMinute) {}
+  public record StatusCalls(long calls, double minutes, double perMinute) {}
 }

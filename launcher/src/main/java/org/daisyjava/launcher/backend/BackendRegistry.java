@@ -1,0 +1,57 @@
+package org.daisyjava.launcher.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.daisyjava.launcher.ExitCode;
+import org.daisyjava.launcher.config.BatchSection;
+import org.daisyjava.launcher.run.LaunchException;
+
+/**
+ * The backends, by the name {@code --backend} and {@code backend:} take: the one list the command
+ * line, the config validator and the factory read. A batch system is one line here (its executor
+ * names its config section and template). {@code external} (workers started by hand) will be one
+ * more entry.
+ */
+public final class BackendRegistry {
+  /** A backend's name and how to make it. */
+  private record Entry(String name, Supplier<BackendFactory> factory, GridExecutor grid) {}
+
+  private static final List<Entry> ENTRIES = List.of(
+      new Entry("local", LocalBackend.Factory::new, null),
+      batch(new SlurmExecutor()),
+      batch(new LsfExecutor()));
+
+  private BackendRegistry() {}
+
+  private static Entry batch(GridExecutor grid) {
+    return new Entry(grid.name(), () -> new ClusterBackend.Factory(grid, new LocalCommandRunner()), grid);
+  }
+
+  /** {@code local, slurm, lsf}. */
+  public static List<String> names() {
+    return ENTRIES.stream().map(Entry::name).toList();
+  }
+
+  /** The config sections of the batch systems ({@code slurm:}, {@code lsf:}). */
+  public static List<BatchSection<?>> sections() {
+    List<BatchSection<?>> out = new ArrayList<>();
+    for (Entry e : ENTRIES) {
+      if (e.grid != null) {
+        out.add(e.grid.section());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The factory of backend {@code name}. */
+  public static BackendFactory factory(String name) throws LaunchException {
+    for (Entry e : ENTRIES) {
+      if (e.name.equals(name)) {
+        return e.factory.get();
+      }
+    }
+    throw new LaunchException(ExitCode.USAGE, "unknown backend " + name + " (use one of "
+        + String.join(", ", names()) + ")");
+  }
+}

@@ -1,0 +1,120 @@
+package org.daisyjava.launcher.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The keys every batch system's section has ({@code slurm:}, {@code lsf:}, …), read and checked
+ * in one place so that each system's settings class only adds its own directives: walltime and
+ * drain, extra directives, prologue, template, poll interval.
+ *
+ * @param walltime the job's walltime, or null for the site's default
+ * @param drain how long before the walltime the worker is told to leave ({@code drain:}), or null
+ *     for the default (see {@link #effectiveDrain})
+ */
+public record BatchCommon(
+    Duration walltime,
+    Duration drain,
+    List<String> jobExtraDirectives,
+    List<String> jobScriptPrologue,
+    Path template,
+    Duration pollInterval) {
+
+  /** The drain when none is configured: a few minutes, but never more than half the walltime. */
+  static final Duration DEFAULT_DRAIN = Duration.ofMinutes(5);
+  static final BatchCommon DEFAULTS =
+      new BatchCommon(null, null, List.of(), List.of(), null, Duration.ofSeconds(10));
+  static final Set<String> KEYS = Set.of("drain", "job_extra_directives", "job_script_prologue",
+      "template", "poll_interval");
+  /** Characters allowed in plain directive values (queue, partition, account, project, qos). */
+  static final String NAME_CHARS = "[A-Za-z0-9_.,:+\\-]+";
+
+  /**
+   * Reads the common keys of section {@code n} over {@code base}.
+   *
+   * @param walltimeKey the system's name for the walltime ({@code time}, {@code walltime})
+   * @param perTask a task's overrides: {@code poll_interval} belongs to the whole run
+   */
+  static BatchCommon from(ConfigNode n, BatchCommon base, String walltimeKey,
+      Walltime.Notation notation, boolean perTask, Path configDir) throws ConfigException {
+    if (perTask && n.get("poll_interval") != null) {
+      throw n.get("poll_interval").error("is set for the whole run, not per task");
+    }
+    ConfigNode w = n.get(walltimeKey);
+    Duration walltime = w == null ? base.walltime : Walltime.read(w, notation);
+    ConfigNode d = n.get("drain");
+    Duration drain = base.drain;
+    if (d != null) {
+      drain = d.duration();
+      if (drain.toSeconds() < 1) {
+        throw d.error("must be at least 1s");
+      }
+    }
+    BatchCommon c = new BatchCommon(walltime, drain,
+        n.get("job_extra_directives") == null
+            ? base.jobExtraDirectives : List.copyOf(n.get("job_extra_directives").stringList()),
+        n.get("job_script_prologue") == null
+            ? base.jobScriptPrologue : List.copyOf(n.get("job_script_prologue").stringList()),
+        n.get("template") == null ? base.template : configDir.resolve(n.get("template").string()),
+        n.get("poll_interval") == null ? base.pollInterval : atLeast100ms(n.get("poll_interval")));
+    if (c.walltime != null && c.drain != null && c.drain.compareTo(c.walltime) >= 0) {
+      throw (d != null ? d : w).error("drain (" + c.drain.toSeconds() + "s) must be shorter than "
+          + walltimeKey + " (" + c.walltime.toMinutes() + " min): the worker would be told to leave"
+          + " before it started");
+    }
+    return c;
+  }
+
+  /** {@code drain:}, or the default of a few minutes capped at half the walltime. */
+  public Duration effectiveDrain() {
+    if (drain != null) {
+      return drain;
+    }
+    if (walltime != null && walltime.dividedBy(2).compareTo(DEFAULT_DRAIN) < 0) {
+      return walltime.dividedBy(2);
+    }
+    return DEFAULT_DRAIN;
+  }
+
+  /**
+   * A task whose blocks may run longer than its jobs live could never finish a block: that is a
+   * config error, found here rather than after hours of retried blocks.
+   */
+  void checkTimeout(ConfigNode task, String section, String walltimeKey, Duration timeout)
+      throws ConfigException {
+    if (walltime != null && timeout != null && walltime.compareTo(timeout) < 0) {
+      ConfigNode at = task.get("timeout") != null ? task.get("timeout") : task;
+      throw at.error("the block timeout (" + timeout.toSeconds() + "s) is longer than " + section + "."
+          + walltimeKey + " (" + walltime.toMinutes() + " min): a block could never finish in one job");
+    }
+  }
+
+  /** A plain directive value (a queue, an account): letters, digits and {@code _.,:+-} only. */
+  static String name(ConfigNode n, String key, String fallback) throws ConfigException {
+    return matching(n, key, NAME_CHARS, fallback);
+  }
+
+  /** The value of {@code key}, which must match {@code regex} (nothing that could leave the line). */
+  static String matching(ConfigNode n, String key, String regex, String fallback)
+      throws ConfigException {
+    ConfigNode c = n.get(key);
+    if (c == null) {
+      return fallback;
+    }
+    String v = c.string();
+    if (!v.matches(regex)) {
+      throw c.error("contains characters not allowed here: '" + v + "'");
+    }
+    return v;
+  }
+
+  private static Duration atLeast100ms(ConfigNode n) throws ConfigException {
+    Duration d = n.duration();
+    if (d.toMillis() < 100) {
+      throw n.error("must be at least 100ms");
+    }
+    return d;
+  }
+}

@@ -1,0 +1,89 @@
+package org.daisyjava.worker;
+
+import static org.daisyjava.worker.FakeScheduler.block;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.daisyjava.core.BlockCode;
+import org.daisyjava.core.BlockCode.Kind;
+import org.daisyjava.core.protocol.Message;
+import org.daisyjava.core.protocol.Message.Acquire;
+import org.daisyjava.core.protocol.Message.Goodbye;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walltime drain: SIGUSR1 (which the job scripts ask SLURM and LSF to send before the
+ * walltime) makes the worker hand back its block, say goodbye and exit 0; a stop still wins.
+ */
+class DrainTest {
+  @TempDir Path dir;
+
+  @Test
+  void usr1HandsBackTheRunningBlockSaysGoodbyeAndExitsZero() throws Exception {
+    try (FakeScheduler scheduler = new FakeScheduler()) {
+      Path log = dir.resolve("worker.err");
+      Process worker = new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+              "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString())
+          .redirectOutput(dir.resolve("worker.out").toFile())
+          .redirectError(log.toFile())
+          .start();
+      try {
+        scheduler.welcome(BlockCode.of(Kind.COMMAND, "sleep 100"), null);
+        scheduler.expect(Acquire.class);
+        scheduler.sendBlock(block("t", 1), 1);
+        ProcessHandle sleep = awaitDescendant(worker.toHandle(), "sleep");
+
+        Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(worker.pid())).start();
+        assertEquals(0, kill.waitFor(), "kill -USR1");
+        Message m = scheduler.next();
+        while (m instanceof Acquire) {
+          m = scheduler.next();
+        }
+        assertTrue(m instanceof Goodbye g && g.reason().equals("walltime drain"), "got " + m);
+        assertTrue(worker.waitFor(10, TimeUnit.SECONDS), "the worker exits promptly");
+        assertEquals(WorkerExitCodes.FINISHED, worker.exitValue(), "a drain is a clean exit");
+        LeavingTest.awaitGone(sleep.pid());
+      } finally {
+        worker.destroyForcibly();
+      }
+      assertTrue(Files.readString(log).contains("the job's walltime is near (USR1); handing back and leaving"),
+          Files.readString(log));
+    }
+  }
+
+  @Test
+  void aStopWinsOverADrainEitherWayRound() {
+    StopRequest drained = new StopRequest();
+    drained.drain();
+    assertEquals(StopRequest.Kind.DRAIN, drained.kind());
+    drained.request();
+    assertEquals(StopRequest.Kind.STOP, drained.kind());
+    StopRequest stopped = new StopRequest();
+    stopped.request();
+    stopped.drain();
+    assertEquals(StopRequest.Kind.STOP, stopped.kind());
+    assertTrue(stopped.isRequested());
+    StopRequest none = new StopRequest();
+    assertEquals(null, none.kind());
+  }
+
+  private static ProcessHandle awaitDescendant(ProcessHandle root, String command) throws InterruptedException {
+    long until = System.nanoTime() + FakeScheduler.PATIENCE.toNanos();
+    while (System.nanoTime() < until) {
+      var found = root.descendants()
+          .filter(p -> p.info().command().map(c -> c.endsWith("/" + command)).orElse(false))
+          .findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no process " + command + " under " + root.pid());
+  }
+}
