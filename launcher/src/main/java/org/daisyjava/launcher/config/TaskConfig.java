@@ -1,8 +1,10 @@
 package org.daisyjava.launcher.config;
 
 import java.time.Duration;
+import java.util.Map;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.scheduler.graph.TaskGeometry;
+import org.daisyjava.scheduler.state.FailureLimit;
 
 /**
  * One entry of {@code tasks:}.
@@ -12,6 +14,9 @@ import org.daisyjava.scheduler.graph.TaskGeometry;
  * @param timeout a block running longer is failed and retried; null = no limit
  * @param process user code per block; null if the task can only be planned
  * @param check tells whether a block is already done; null = none
+ * @param maxFailures blocks that may fail for good before the task is given up
+ * @param env environment variables of this task's workers, added to (and winning over)
+ *     {@code worker.env}
  * @param slurm the top-level {@code slurm:} section with this task's overrides
  * @param lsf likewise for LSF
  * @param line the line of the task's entry in the config file (for messages)
@@ -24,9 +29,16 @@ public record TaskConfig(
     Duration timeout,
     BlockCode process,
     BlockCode check,
+    FailureLimit maxFailures,
+    Map<String, String> env,
     SlurmSettings slurm,
     LsfSettings lsf,
     int line) {
+
+  public TaskConfig {
+    env = env == null ? Map.of() : Map.copyOf(env);
+    maxFailures = maxFailures == null ? FailureLimit.DEFAULT : maxFailures;
+  }
 
   public String name() {
     return geometry.name();
