@@ -18,6 +18,7 @@ import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.progress.Progress;
 import org.daisyjava.launcher.progress.RunReport;
+import org.daisyjava.launcher.progress.RunState;
 import org.daisyjava.launcher.progress.Summary;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.LaunchException;
@@ -29,6 +30,7 @@ import org.daisyjava.scheduler.server.SchedulerServer;
 import org.daisyjava.scheduler.server.ServerSettings;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSettings;
+import org.daisyjava.scheduler.state.FailureLimit;
 import org.daisyjava.scheduler.state.SchedulingState;
 import org.daisyjava.scheduler.state.TaskCounts;
 
@@ -90,6 +92,10 @@ final class Launch {
     String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList());
     Handler logFile = logToRunDir(dir);
     Recovery recovery = opened.recovery();
+    if (dir.replacesUnstartedRun()) {
+      out.println("daisy-launch: " + dir.root() + " held a run that ended before any block was done;"
+          + " starting it afresh");
+    }
     if (recovery != null) {
       String report = recovery.report();
       out.println("daisy-launch: resuming " + dir.root() + ": " + report);
@@ -100,18 +106,20 @@ final class Launch {
 
     int n = config.tasks().size();
     int[] retries = new int[n];
+    FailureLimit[] maxFailures = new FailureLimit[n];
     LongPredicate[] resumed = new LongPredicate[n];
     List<TaskSettings> taskSettings = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       TaskConfig tc = config.tasks().get(t);
       retries[t] = tc.maxRetries();
+      maxFailures[t] = tc.maxFailures();
       if (recovery != null) {
         resumed[t] = recovery.done(t)::get;
       }
       BlockChecker checker = backends.checker(tc, dir, config.worker().classpath());
       taskSettings.add(new TaskSettings(backends.bringsOwnCode() ? null : tc.process(), tc.timeout(), checker));
     }
-    SchedulingState state = new SchedulingState(config.graph(), retries, resumed);
+    SchedulingState state = new SchedulingState(config.graph(), retries, maxFailures, resumed);
     ServerSettings settings = new ServerSettings(backends.bindHost(),
         config.scheduler().portLow(), config.scheduler().portHigh(),
         config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), key,
@@ -124,6 +132,11 @@ final class Launch {
       signals.install(); // the command line's run; a library must not take over a JVM's signals
     }
     Backend backend = null;
+    Backend[] started0 = {null}; // the progress display asks the backend once it exists
+    Progress progress = new Progress(out, System.console() != null, options.quiet(),
+        config.scheduler().statusInterval(), dir.statusFile(),
+        name -> started0[0] == null ? null : started0[0].status(name));
+    progress.start(server.snapshot()); // status.json from the first second
     String state0 = "finished";
     int exit;
     ServerSnapshot last;
@@ -135,11 +148,14 @@ final class Launch {
         throw new LaunchException(ExitCode.USAGE, "cannot start the scheduler: " + e.getMessage());
       }
       LOG.info("scheduler listening on port " + port);
-      backend = backends.create(config, dir, server, port, key);
-      Progress progress = new Progress(out, System.console() != null, options.quiet(),
-          config.scheduler().statusInterval(), dir.statusFile(), backend::status);
       LaunchException fatal = null;
-      while (true) {
+      try {
+        backend = backends.create(config, dir, server, port, key);
+        started0[0] = backend;
+      } catch (LaunchException e) {
+        fatal = e;
+      }
+      while (fatal == null) {
         last = server.snapshot();
         if (last.allFinished() || last.stopped()) {
           break;
@@ -164,16 +180,19 @@ final class Launch {
       }
       // blocks cut off by stopping the workers are unfinished, not failed
       server.beginShutdown();
-      backend.stopAll();
+      if (backend != null) {
+        backend.stopAll();
+      }
       backend = null;
       server.close();
       log.close();
       last = server.snapshot();
       if (fatal != null) {
-        state0 = "interrupted";
-        progress.finish(last, state0);
-        writeSummary(dir, last, state0);
-        Summary.print(out, last, state0, dir.root().toString(), seconds(started));
+        // the run could not go on (the cluster refused or lost it): failed, with the reason
+        String reason = firstLine(fatal.getMessage());
+        progress.finish(last, RunState.FAILED, reason);
+        writeSummary(dir, last, RunState.FAILED, reason);
+        Summary.print(out, last, RunState.FAILED, reason, dir.root().toString(), seconds(started));
         throw fatal;
       }
       progress.finish(last, state0);
@@ -200,6 +219,14 @@ final class Launch {
       }
     }
     return new Result(exit, last, state0);
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "unknown error";
+    }
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
   }
 
   private static String sourceName(PipelineConfig config) {
@@ -232,8 +259,12 @@ final class Launch {
   }
 
   private static void writeSummary(RunDirectory dir, ServerSnapshot s, String state) {
+    writeSummary(dir, s, RunState.fromJson(state), null);
+  }
+
+  private static void writeSummary(RunDirectory dir, ServerSnapshot s, RunState state, String reason) {
     try {
-      RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, false));
+      RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, reason, false));
     } catch (IOException e) {
       LOG.warning("cannot write " + dir.summaryFile() + ": " + e.getMessage());
     }

@@ -21,9 +21,25 @@ import org.daisyjava.scheduler.checkpoint.Recovery;
  */
 public final class RunDirectory {
   private final Path root;
+  /** The directory holds a run that ended before any block was done; create() replaces it. */
+  private final boolean replacesUnstartedRun;
 
   private RunDirectory(Path root) {
+    this(root, false);
+  }
+
+  private RunDirectory(Path root, boolean replacesUnstartedRun) {
     this.root = root;
+    this.replacesUnstartedRun = replacesUnstartedRun;
+  }
+
+  /**
+   * True if this directory held a run that ended (its summary.json was written) before a single
+   * block was done — typically the cluster refused the first submission. Nothing of it is worth
+   * keeping, so a corrected config starts afresh without {@code --resume}.
+   */
+  public boolean replacesUnstartedRun() {
+    return replacesUnstartedRun;
   }
 
   public Path root() {
@@ -68,6 +84,9 @@ public final class RunDirectory {
     RunDirectory rd = new RunDirectory(dir.toAbsolutePath().normalize());
     Path log = rd.checkpointLog();
     if (!resume) {
+      if (Files.exists(log) && endedBeforeAnyBlock(rd)) {
+        return new Opened(new RunDirectory(rd.root, true), null);
+      }
       if (Files.exists(log)) {
         throw new LaunchException(ExitCode.USAGE, "run directory " + dir + " already holds a run"
             + " (checkpoint.log); use --resume to continue it, or choose another run_dir"
@@ -110,6 +129,25 @@ public final class RunDirectory {
     return new Opened(rd, recovery);
   }
 
+  /**
+   * The earlier run ended (summary.json says so) and its checkpoint log holds no record. A log
+   * that cannot be read, or a run without a summary (its launcher was killed, or still runs),
+   * does not count: that is for --resume to sort out.
+   */
+  private static boolean endedBeforeAnyBlock(RunDirectory rd) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode summary =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(rd.summaryFile().toFile());
+      String state = summary == null || summary.get("state") == null ? "" : summary.get("state").asText();
+      if (state.isEmpty() || state.equals("running")) {
+        return false;
+      }
+      return CheckpointLog.recover(rd.checkpointLog()).recordsKept() == 0;
+    } catch (IOException | CheckpointFormatException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** A checked run directory and, when resuming, what its log holds. */
   public record Opened(RunDirectory dir, Recovery recovery) {}
 
@@ -119,6 +157,11 @@ public final class RunDirectory {
    */
   public String create(String configText, List<String> tasks) throws LaunchException {
     try {
+      if (replacesUnstartedRun) {
+        Files.deleteIfExists(checkpointLog());
+        Files.deleteIfExists(summaryFile());
+        Files.deleteIfExists(statusFile());
+      }
       Files.createDirectories(root);
       Files.createDirectories(jobs());
       for (String t : tasks) {
