@@ -64,8 +64,8 @@ final class CommandRunner implements BlockRunner {
     }
     if (BrokenCodeException.cannotRun(code)) {
       throw new BrokenCodeException(Breakage.WHOLE_TASK,
-          stderr.describe("command exited with code " + code + " (" + BrokenCodeException.meaning(code)
-              + ": no block of this task can run; check the command '" + command + "')"));
+          stderr.describe("command exited with code " + code + ", " + BrokenCodeException.meaning(code))
+              + "\nno block of this task can run; check the command '" + command + "'");
     }
     if (code != 0) {
       throw new BlockFailedException(stderr.describe("command exited with code " + code));

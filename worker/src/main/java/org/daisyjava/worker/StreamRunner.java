@@ -93,8 +93,9 @@ final class StreamRunner implements BlockRunner {
     String how = code >= 0 ? "exited with code " + code : "closed its stdout";
     String error = ended.describe("stream process " + how + " while running block " + held.id());
     if (!answeredSinceStart && BrokenCodeException.cannotRun(code)) {
-      return new BrokenCodeException(Breakage.WHOLE_TASK, error + " (" + BrokenCodeException.meaning(code)
-          + ": no block of this task can run; check the stream command '" + command + "')");
+      return new BrokenCodeException(Breakage.WHOLE_TASK,
+          ended.describe("stream process exited with code " + code + ", " + BrokenCodeException.meaning(code))
+              + "\nno block of this task can run; check the stream command '" + command + "'");
     }
     return answeredSinceStart ? new BlockFailedException(error) : diedSilently(error);
   }

@@ -340,7 +340,7 @@ class SchedulerServerTest {
         server.snapshot().task("b").counts().orphaned());
     assertTrue(a.abandonReason().contains("command not found"), a.abandonReason());
     assertTrue(server.snapshot().failures().stream().anyMatch(f -> f.blockId() < 0
-        && f.error().contains("the task's code cannot run") && f.source().startsWith("worker ")),
+        && f.error().contains("its code cannot run on any worker") && f.source().startsWith("worker ")),
         server.snapshot().failures().toString());
   }
 
