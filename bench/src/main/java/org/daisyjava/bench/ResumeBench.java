@@ -58,7 +58,7 @@ public final class ResumeBench {
       long done = Math.round(blocks * fraction);
       GeometryFingerprint geometry = GeometryFingerprint.of(pipeline.geometries());
       RunDirectory dir = RunDirectory.open(pipeline.runDir(), false, geometry).dir();
-      dir.create(pipeline.text(), List.of(task.name()));
+      dir.create(pipeline.text(), List.of(task.name()), false);
       long t0 = System.nanoTime();
       try (CheckpointLog log = CheckpointLog.create(dir.checkpointLog(), geometry.toBytes(), IGNORE)) {
         for (long id = 0; id < done; id++) {

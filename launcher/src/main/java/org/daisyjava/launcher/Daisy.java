@@ -51,7 +51,7 @@ public final class Daisy {
         checks.put(t.name(), t.check());
       }
       return new TaskConfig(t.geometry(), null, t.numWorkers(), t.maxRetries(), t.timeout(), null,
-          null, PipelineConfig.defaultBatch(), 0);
+          null, null, null, PipelineConfig.defaultBatch(), 0);
     }).toList();
     Path runDir = options.runDir;
     if (runDir == null) {

@@ -19,6 +19,7 @@ import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.progress.Progress;
 import org.daisyjava.launcher.progress.RunReport;
+import org.daisyjava.launcher.progress.RunState;
 import org.daisyjava.launcher.progress.Summary;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.LaunchException;
@@ -33,6 +34,7 @@ import org.daisyjava.scheduler.server.ServerSettings;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSettings;
 import org.daisyjava.scheduler.state.DoneBlocks;
+import org.daisyjava.scheduler.state.FailureLimit;
 import org.daisyjava.scheduler.state.SchedulingState;
 import org.daisyjava.scheduler.state.TaskCounts;
 
@@ -107,9 +109,10 @@ final class Launch {
     try {
       // again under the lock: another launcher may have begun (or ended) a run since the checks
       // above, and only a recovery taken under the lock may be continued (it truncates the tail)
-      dir.checkUsable(options.resume());
+      boolean replaceUnstarted = dir.checkUsable(options.resume());
       Recovery recovery = checked == null ? null : dir.recover(geometry);
-      return runLocked(config, options, backends, dir, lock, geometry, recovery, signals, out, err);
+      return runLocked(config, options, backends, dir, lock, geometry, recovery, replaceUnstarted,
+          signals, out, err);
     } finally {
       lock.close();
     }
@@ -118,10 +121,16 @@ final class Launch {
   /** The run itself, with the run directory locked for this launcher. */
   private static Result runLocked(PipelineConfig config, LaunchOptions options,
       BackendFactory backends, RunDirectory dir, RunLock lock, GeometryFingerprint geometry,
-      Recovery recovery, SignalTrap signals, PrintStream out, PrintStream err) throws LaunchException {
-    String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList());
+      Recovery recovery, boolean replaceUnstarted, SignalTrap signals, PrintStream out, PrintStream err)
+      throws LaunchException {
+    String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList(),
+        replaceUnstarted);
     Handler logFile = logToRunDir(dir);
     lock.logTakeOver();
+    if (replaceUnstarted) {
+      out.println("daisy-launch: " + dir.root() + " held a run that ended before any block was done;"
+          + " starting it afresh");
+    }
     if (recovery != null) {
       String report = recovery.report();
       out.println("daisy-launch: resuming " + dir.root() + ": " + report);
@@ -132,18 +141,20 @@ final class Launch {
 
     int n = config.tasks().size();
     int[] retries = new int[n];
+    FailureLimit[] maxFailures = new FailureLimit[n];
     DoneBlocks[] resumed = new DoneBlocks[n];
     List<TaskSettings> taskSettings = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       TaskConfig tc = config.tasks().get(t);
       retries[t] = tc.maxRetries();
+      maxFailures[t] = tc.maxFailures();
       if (recovery != null) {
         resumed[t] = recovery.done(t);
       }
       BlockChecker checker = backends.checker(tc, dir, config.worker().classpath());
       taskSettings.add(new TaskSettings(backends.bringsOwnCode() ? null : tc.process(), tc.timeout(), checker));
     }
-    SchedulingState state = new SchedulingState(config.graph(), retries, resumed);
+    SchedulingState state = new SchedulingState(config.graph(), retries, maxFailures, resumed);
     ServerSettings settings = new ServerSettings(backends.bindHost(),
         config.scheduler().portLow(), config.scheduler().portHigh(),
         config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), key,
@@ -152,6 +163,11 @@ final class Launch {
     log.attach(server);
     long started = System.nanoTime();
     Backend backend = null;
+    Backend[] started0 = {null}; // the progress display asks the backend once it exists
+    Progress progress = new Progress(out, System.console() != null, options.quiet(),
+        config.scheduler().statusInterval(), dir.statusFile(),
+        name -> started0[0] == null ? null : started0[0].status(name));
+    progress.start(server.snapshot()); // status.json from the first second
     String state0 = "finished";
     int exit;
     ServerSnapshot last;
@@ -163,11 +179,14 @@ final class Launch {
         throw new LaunchException(ExitCode.USAGE, "cannot start the scheduler: " + e.getMessage());
       }
       LOG.info("scheduler listening on port " + port);
-      backend = backends.create(config, dir, server, port, key);
-      Progress progress = new Progress(out, System.console() != null, options.quiet(),
-          config.scheduler().statusInterval(), dir.statusFile(), backend::status);
       LaunchException fatal = null;
-      for (long tick = 0; ; tick++) {
+      try {
+        backend = backends.create(config, dir, server, port, key);
+        started0[0] = backend;
+      } catch (LaunchException e) {
+        fatal = e;
+      }
+      for (long tick = 0; fatal == null; tick++) {
         last = server.snapshot();
         if (last.allFinished() || last.stopped()) {
           break;
@@ -196,8 +215,11 @@ final class Launch {
       }
       // blocks cut off by stopping the workers are unfinished, not failed
       server.beginShutdown();
-      backend.stopAll();
-      Map<String, List<String>> losses = backend.workerLosses();
+      Map<String, List<String>> losses = Map.of();
+      if (backend != null) {
+        backend.stopAll();
+        losses = backend.workerLosses();
+      }
       backend = null;
       server.close();
       log.close();
@@ -206,15 +228,17 @@ final class Launch {
         fatal = checkpointFault(log, dir); // it failed while the run was ending
       }
       if (fatal != null) {
-        state0 = "interrupted";
-        progress.finish(last, state0);
-        writeSummary(dir, last, state0, losses);
-        Summary.print(out, last, state0, dir.root().toString(), seconds(started), losses);
+        // the run could not go on (the cluster refused or lost it, the disk failed): failed,
+        // with the reason
+        String reason = firstLine(fatal.getMessage());
+        progress.finish(last, RunState.FAILED, reason);
+        writeSummary(dir, last, RunState.FAILED, reason, losses);
+        Summary.print(out, last, RunState.FAILED, reason, dir.root().toString(), seconds(started), losses);
         throw fatal;
       }
       progress.finish(last, state0);
       writeSummary(dir, last, state0, losses);
-      Summary.print(out, last, state0, dir.root().toString(), seconds(started), losses);
+      Summary.print(out, last, RunState.fromJson(state0), null, dir.root().toString(), seconds(started), losses);
       exit = state0.equals("interrupted") ? ExitCode.INTERRUPTED : exitCodeOf(last);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -280,6 +304,14 @@ final class Launch {
     ScriptText.check("the launcher's java", WorkerCommand.currentJava());
   }
 
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "unknown error";
+    }
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+
   private static String sourceName(PipelineConfig config) {
     return config.source() == null ? "config" : config.source().getFileName().toString();
   }
@@ -311,8 +343,13 @@ final class Launch {
 
   private static void writeSummary(RunDirectory dir, ServerSnapshot s, String state,
       Map<String, List<String>> losses) {
+    writeSummary(dir, s, RunState.fromJson(state), null, losses);
+  }
+
+  private static void writeSummary(RunDirectory dir, ServerSnapshot s, RunState state, String reason,
+      Map<String, List<String>> losses) {
     try {
-      RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, false, losses));
+      RunDirectory.writeAtomically(dir.summaryFile(), RunReport.json(s, state, reason, false, losses));
     } catch (IOException e) {
       LOG.warning("cannot write " + dir.summaryFile() + ": " + LaunchException.describe(e));
     }

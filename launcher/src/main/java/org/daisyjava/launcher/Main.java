@@ -21,10 +21,11 @@ import org.daisyjava.launcher.backend.BackendRegistry;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.plan.PlanCommand;
+import org.daisyjava.launcher.progress.StatusCommand;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.ScriptText;
 
-/** {@code daisy-launch}: run, resume or plan a pipeline. */
+/** {@code daisy-launch}: run, resume or plan a pipeline, or show the status of a run. */
 public final class Main {
   private static final List<String> BACKENDS = BackendRegistry.names();
 
@@ -43,6 +44,10 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals("plan")) {
       return plan(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (args.length > 0 && args[0].equals("status")) {
+      return StatusCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err,
+          out == System.out && System.console() != null);
     }
     Options options = launchOptions();
     CommandLine cl;
@@ -158,13 +163,14 @@ public final class Main {
   private static int usageError(String message, Options options, PrintStream err) {
     err.println("daisy-launch: " + message);
     err.println("usage: daisy-launch [options] CONFIG.yaml | daisy-launch plan [--json] CONFIG.yaml"
-        + " (--help for options)");
+        + " | daisy-launch status [RUN_DIR|CONFIG.yaml] [--watch] (--help for options)");
     return ExitCode.USAGE;
   }
 
   private static void printHelp(Options options, PrintStream out) {
     new HelpFormatter().printHelp(new PrintWriter(out, true), 100,
-        "daisy-launch [options] CONFIG.yaml\n       daisy-launch plan [--json] CONFIG.yaml",
+        "daisy-launch [options] CONFIG.yaml\n       daisy-launch plan [--json] CONFIG.yaml"
+            + "\n       daisy-launch status [RUN_DIR|CONFIG.yaml] [--watch]",
         "Run (or resume) the blockwise pipeline in CONFIG.yaml.\n\nOptions:", options, 2, 2,
         "\nExit codes: 0 all blocks done, 1 some blocks failed or orphaned, 2 usage or config"
             + " error, 3 the cluster refused or lost the run, 130 interrupted.");

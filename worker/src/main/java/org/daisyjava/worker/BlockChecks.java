@@ -19,6 +19,9 @@ public final class BlockChecks {
    *   <li>{@code command: CMD}: {@code /bin/sh -c CMD} with the block's {@code DAISY_*} environment
    *       (no {@code DAISY_ATTEMPT} or {@code DAISY_WORKER_ID}: no worker is involved); exit code 0
    *       means done, any other not done. Its stdout is discarded, its stderr passed through;
+   *   <li>{@code stream: CMD}: one long-running {@code /bin/sh -c CMD} asked about each block on
+   *       its stdin (the stream line format) that answers {@code {"block_id":N,"done":true}} or
+   *       {@code false} ({@link StreamCheck}; in Python {@code daisy_stream.serve_check});
    *   <li>{@code builtin: touched} with option {@code dir}: done iff {@code dir/<task>/<block_id>}
    *       exists, the marker builtin {@code touch} leaves.
    * </ul>
@@ -43,8 +46,7 @@ public final class BlockChecks {
         }
         yield new TouchedCheck(DoneMarker.dirOption(check));
       }
-      case STREAM -> throw new IllegalArgumentException(
-          "check: stream is not supported; use class, command or builtin: touched");
+      case STREAM -> new StreamCheck(check.value(), runDir);
     };
   }
 }

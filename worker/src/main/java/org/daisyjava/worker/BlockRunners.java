@@ -33,6 +33,17 @@ final class BlockRunners {
     return new FunctionRunner(description, () -> function);
   }
 
+  /** A class that cannot be loaded or made cannot run on any worker: the whole task fails. */
+  private static BlockFunction loadClass(String className, ClassLoader loader)
+      throws BrokenCodeException {
+    try {
+      return UserClasses.instantiate(className, BlockFunction.class, loader, "process");
+    } catch (IllegalArgumentException e) {
+      throw new BrokenCodeException(Breakage.WHOLE_TASK, e.getMessage()
+          + (e.getCause() != null && e.getCause() != e ? " (" + e.getCause() + ")" : ""));
+    }
+  }
+
   /**
    * @param loader where {@code class:} code is looked up (the worker's classpath with the user's jars)
    */
@@ -42,9 +53,7 @@ final class BlockRunners {
     }
     String value = process.value();
     return switch (process.kind()) {
-      case CLASS -> new FunctionRunner(
-          "class " + value,
-          () -> UserClasses.instantiate(value, BlockFunction.class, loader, "process"));
+      case CLASS -> new FunctionRunner("class " + value, () -> loadClass(value, loader));
       case COMMAND -> new CommandRunner(value);
       case STREAM -> new StreamRunner(value);
       case BUILTIN -> new FunctionRunner(

@@ -21,6 +21,7 @@ final class CommandCheck implements BlockCheck {
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
     DaisyEnvironment.putBlock(builder.environment(), block);
     DaisyEnvironment.putRunDir(builder.environment(), runDir);
+    PythonPath.put(builder.environment());
     // stdout would mix into the launcher's progress display; stderr explains a broken check
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.redirectError(ProcessBuilder.Redirect.INHERIT);

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * {@code process: {command: CMD}}: runs {@code /bin/sh -c CMD} once per block with the block's
  * {@code DAISY_*} environment; exit code 0 is success. Its stdout is the worker's stdout; its stderr
- * is copied to the worker's stderr and its last lines go into the failure's error.
+ * is copied to the worker's stderr in chunks and its last lines go into the failure's error. Exit
+ * code 126 (not executable) or 127 (not found) means no block can run: the whole task fails.
  */
 final class CommandRunner implements BlockRunner {
   /** How long stderr may stay open after the command exited (a background child may hold it). */
@@ -35,6 +36,7 @@ final class CommandRunner implements BlockRunner {
     DaisyEnvironment.putWorker(env, context);
     DaisyEnvironment.putBlock(env, held.block());
     DaisyEnvironment.putAttempt(env, held.attempt());
+    PythonPath.put(env);
     builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
     Process process;
     try {
@@ -59,6 +61,11 @@ final class CommandRunner implements BlockRunner {
     stderr.awaitEnd(STDERR_DRAIN);
     if (held.cancellation().isCancelled()) {
       throw new BlockFailedException("command was stopped (exit code " + code + ")");
+    }
+    if (BrokenCodeException.cannotRun(code)) {
+      throw new BrokenCodeException(Breakage.WHOLE_TASK,
+          stderr.describe("command exited with code " + code + ", " + BrokenCodeException.meaning(code))
+              + "\nno block of this task can run; check the command '" + command + "'");
     }
     if (code != 0) {
       throw new BlockFailedException(stderr.describe("command exited with code " + code));

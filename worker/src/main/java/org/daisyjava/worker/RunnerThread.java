@@ -58,9 +58,12 @@ final class RunnerThread {
   private void work() {
     try {
       runner.start(context);
+    } catch (BrokenCodeException e) {
+      post(new RunnerEvent.SetupFailed(runner.description() + ": " + e.getMessage(), e.breakage()));
+      return;
     } catch (Throwable t) {
       LOG.log(Level.FINE, "setup failed", t);
-      post(new RunnerEvent.SetupFailed(runner.description() + ": " + describe(t)));
+      post(new RunnerEvent.SetupFailed(runner.description() + ": " + describe(t), Breakage.THIS_WORKER));
       return;
     }
     post(new RunnerEvent.Ready());
@@ -90,7 +93,7 @@ final class RunnerThread {
     Thread.interrupted(); // an interrupt meant for the previous block must not hit this one
     context.setAttempt(block.attempt());
     String error = null;
-    boolean broken = false;
+    Breakage breakage = Breakage.NONE;
     long started = System.nanoTime();
     try {
       if (block.cancellation().isCancelled()) {
@@ -100,7 +103,7 @@ final class RunnerThread {
       runner.run(block);
     } catch (BrokenCodeException e) {
       error = e.getMessage();
-      broken = true;
+      breakage = e.breakage();
     } catch (BlockFailedException e) {
       error = e.getMessage();
     } catch (Throwable t) {
@@ -114,8 +117,8 @@ final class RunnerThread {
     }
     held.finished(block);
     post(new RunnerEvent.Finished(block, error == null, error == null ? null : cap(error),
-        System.nanoTime() - started, broken));
-    return !broken;
+        System.nanoTime() - started, breakage));
+    return breakage == Breakage.NONE;
   }
 
   private void post(RunnerEvent event) {

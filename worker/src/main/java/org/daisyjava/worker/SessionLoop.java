@@ -212,12 +212,14 @@ final class SessionLoop {
         if (finished.broken()) {
           sendReleases(false);
           LOG.severe(who + ": the task's code cannot run more blocks: " + finished.error());
-          return leaveEarly(WorkerExitCodes.CODE_FAILED, finished.error(), LEAVE_GRACE);
+          return leaveEarly(WorkerExitCodes.CODE_FAILED, finished.error(),
+              finished.breakage() == Breakage.WHOLE_TASK, LEAVE_GRACE);
         }
       } else if (event instanceof RunnerEvent.SetupFailed failed) {
         sendReleases(false);
         LOG.severe(who + ": the task's code could not be set up: " + failed.reason());
-        return leaveEarly(WorkerExitCodes.CODE_FAILED, "setup failed: " + failed.reason(), LEAVE_GRACE);
+        return leaveEarly(WorkerExitCodes.CODE_FAILED, "setup failed: " + failed.reason(),
+            failed.breakage() == Breakage.WHOLE_TASK, LEAVE_GRACE);
       }
     }
     sendReleases(true);
@@ -334,9 +336,14 @@ final class SessionLoop {
    * {@code grace} to stop and tear down.
    */
   private int leaveEarly(int exitCode, String goodbyeReason, Duration grace) {
+    return leaveEarly(exitCode, goodbyeReason, false, grace);
+  }
+
+  /** @param fatal the goodbye says that the task's code cannot run on any worker */
+  private int leaveEarly(int exitCode, String goodbyeReason, boolean fatal, Duration grace) {
     heldBlocks.closeAndCancel();
     if (goodbyeReason != null) {
-      channel.send(new Goodbye(goodbyeReason));
+      channel.send(new Goodbye(goodbyeReason, fatal));
     }
     if (!grace.isZero()) {
       try {

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A stream process's answer for one block: {@code {"block_id":N,"status":"success"}} or
- * {@code {"block_id":N,"status":"failed","error":"..."}}.
+ * {@code {"block_id":N,"status":"failed","error":"..."}}, on a line of its own that starts with
+ * {@code @daisy } (or, as before answers were marked, without it; see {@link StreamOutput}).
  *
  * @param error what went wrong as the process put it, or null on success
  */
@@ -21,6 +22,42 @@ record StreamAnswer(boolean success, String error) {
    * @throws IllegalArgumentException if the line is not such an answer for that block, saying why
    */
   static StreamAnswer parse(String line, long expectedBlockId) {
+    JsonNode root = objectFor(line, expectedBlockId);
+    JsonNode status = root.get("status");
+    if (status == null || !status.isTextual()
+        || !(status.asText().equals("success") || status.asText().equals("failed"))) {
+      throw new IllegalArgumentException(
+          "\"status\" must be \"success\" or \"failed\" in " + quote(line));
+    }
+    if (status.asText().equals("success")) {
+      return new StreamAnswer(true, null);
+    }
+    return new StreamAnswer(false, errorOf(root));
+  }
+
+  /**
+   * Reads a stream check's answer for block {@code expectedBlockId}:
+   * {@code {"block_id":N,"done":true|false}}, or {@code {"block_id":N,"status":"failed","error":…}}
+   * when the check itself failed.
+   *
+   * @return whether the block is done
+   * @throws IllegalArgumentException if the line is not such an answer, or the check failed; the
+   *     message says why
+   */
+  static boolean parseDone(String line, long expectedBlockId) {
+    JsonNode root = objectFor(line, expectedBlockId);
+    JsonNode status = root.get("status");
+    if (status != null && status.isTextual() && status.asText().equals("failed")) {
+      throw new IllegalArgumentException("the check failed: " + errorOf(root));
+    }
+    JsonNode done = root.get("done");
+    if (done == null || !done.isBoolean()) {
+      throw new IllegalArgumentException("no boolean \"done\" in " + quote(line));
+    }
+    return done.asBoolean();
+  }
+
+  private static JsonNode objectFor(String line, long expectedBlockId) {
     JsonNode root;
     try {
       root = JSON.readTree(line);
@@ -38,18 +75,26 @@ record StreamAnswer(boolean success, String error) {
       throw new IllegalArgumentException(
           "answered for block " + id.asLong() + " instead of block " + expectedBlockId);
     }
-    JsonNode status = root.get("status");
-    if (status == null || !status.isTextual()
-        || !(status.asText().equals("success") || status.asText().equals("failed"))) {
-      throw new IllegalArgumentException(
-          "\"status\" must be \"success\" or \"failed\" in " + quote(line));
-    }
-    if (status.asText().equals("success")) {
-      return new StreamAnswer(true, null);
-    }
+    return root;
+  }
+
+  private static String errorOf(JsonNode root) {
     JsonNode error = root.get("error");
     String text = error == null || error.isNull() ? "" : error.isTextual() ? error.asText() : error.toString();
-    return new StreamAnswer(false, text.isBlank() ? "stream process reported failure" : text);
+    return text.isBlank() ? "stream process reported failure" : text;
+  }
+
+  /**
+   * True if {@code line}, not marked as an answer, is one in the format from before answers were
+   * marked: a JSON object with a {@code "block_id"}. Anything else a process prints is output.
+   */
+  static boolean isUnmarkedAnswer(String line) {
+    try {
+      JsonNode root = JSON.readTree(line);
+      return root != null && root.isObject() && root.has("block_id");
+    } catch (JsonProcessingException e) {
+      return false;
+    }
   }
 
   private static String quote(String line) {

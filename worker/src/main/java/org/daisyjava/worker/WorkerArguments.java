@@ -10,14 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.daisyjava.core.DurationText;
 
 /**
  * The command line of daisy-worker:
@@ -27,7 +26,6 @@ import org.apache.commons.cli.ParseException;
  */
 record WorkerArguments(
     List<String> addresses, String task, Path runDir, String key, Duration connectTimeout) {
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
   static Options options() {
     Options options = new Options();
@@ -131,23 +129,17 @@ record WorkerArguments(
     return key;
   }
 
-  /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}; a bare number is seconds. */
+  /** A duration in the project's one grammar ({@link DurationText}: 500ms, 30s, 10m, 2h). */
   static Duration duration(String option, String text) throws UsageException {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new UsageException(option + ": '" + text + "' is not a duration like 30s or 500ms");
+    Duration d;
+    try {
+      d = DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
     }
-    double amount = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    double millis = switch (unit) {
-      case "ms" -> amount;
-      case "s" -> amount * 1e3;
-      case "m" -> amount * 60e3;
-      default -> amount * 3600e3;
-    };
-    if (millis < 1 || millis > 1e12) {
-      throw new UsageException(option + ": '" + text + "' must be between 1ms and about 30 years");
+    if (d.toMillis() < 1) {
+      throw new UsageException(option + ": '" + text + "' must be at least 1ms");
     }
-    return Duration.ofMillis(Math.round(millis));
+    return d;
   }
 }

@@ -60,9 +60,53 @@ class BlockChecksTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
             () -> create(BlockCode.of(Kind.BUILTIN, "touch"))).getMessage()
         .contains("unknown builtin 'touch'"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-            () -> create(BlockCode.of(Kind.STREAM, "python serve.py"))).getMessage()
-        .contains("stream is not supported"));
     assertThrows(IllegalArgumentException.class, () -> create(null));
+  }
+
+  @Test
+  void streamCheckLoadsItsLibraryOnceAndAnswersPerBlockThroughTheHelper() throws Exception {
+    Files.writeString(runDir.resolve("heavy_lib.py"), """
+        import os
+        print("heavy_lib: loading once")
+        os.write(1, b"heavy_lib: fd 1 noise\\n")
+        with open(os.path.join(os.environ["DAISY_RUN_DIR"], "loads.txt"), "a") as f:
+            f.write("load\\n")
+        """);
+    Path script = Files.writeString(runDir.resolve("check.py"), """
+        import heavy_lib
+        import daisy_stream
+
+        def check(block):
+            print("checking", block.block_id)
+            if block.block_id == 5:
+                raise RuntimeError("cannot tell")
+            return block.block_id % 2 == 0
+
+        daisy_stream.serve_check(check)
+        """);
+    BlockCheck check = create(BlockCode.of(Kind.STREAM,
+        "cd " + runDir + " && exec python3 " + script));
+    assertTrue(check.isDone(block("t", 2)));
+    assertFalse(check.isDone(block("t", 3)));
+    Exception failed = assertThrows(Exception.class, () -> check.isDone(block("t", 5)));
+    assertTrue(failed.getMessage().contains("RuntimeError: cannot tell"), failed.getMessage());
+    assertTrue(check.isDone(block("t", 8)), "the process serves on after a failed check");
+    assertEquals(java.util.List.of("load"), Files.readAllLines(runDir.resolve("loads.txt")),
+        "one process for every question");
+    ((StreamCheck) check).close();
+  }
+
+  @Test
+  void streamCheckThatDiesSaysSoAndIsStartedAgain() throws Exception {
+    Path count = runDir.resolve("starts.txt");
+    BlockCheck check = create(BlockCode.of(Kind.STREAM, "echo start >> " + count
+        + "; read line; echo '@daisy {\"block_id\":1,\"done\":true}'; read line;"
+        + " echo 'gone' >&2; exit 9"));
+    assertTrue(check.isDone(block("t", 1)));
+    Exception died = assertThrows(Exception.class, () -> check.isDone(block("t", 2)));
+    assertTrue(died.getMessage().contains("exited with code 9 while checking block 2: gone"),
+        died.getMessage());
+    assertTrue(check.isDone(block("t", 1)));
+    assertEquals(2, Files.readAllLines(count).size());
   }
 }

@@ -143,13 +143,18 @@ class ProcessKindsTest {
   }
 
   @Test
-  void garbledStreamAnswerFailsTheBlockWithAClearError() throws IOException {
+  void printsBesidesTheAnswerAreOutputAndAWrongAnswerFailsTheBlockWithAClearError()
+      throws IOException {
     Path script = write("chatty.py", """
         import json, sys
         for line in sys.stdin:
             request = json.loads(line)
             if request["block_id"] == 7:
                 print("loading model...", flush=True)
+                print('{"not": "an answer"}', flush=True)
+                print("@daisy " + json.dumps({"block_id": 7, "status": "success"}), flush=True)
+            elif request["block_id"] == 6:
+                print("@daisy ok", flush=True)
             elif request["block_id"] == 8:
                 print(json.dumps({"block_id": 99, "status": "success"}), flush=True)
             else:
@@ -161,9 +166,12 @@ class ProcessKindsTest {
       scheduler.welcome(stream, null);
       scheduler.expect(Acquire.class);
       scheduler.sendBlock(block("t", 7), 1);
+      Release chatty = expectRelease(scheduler);
+      assertTrue(chatty.success(), "prints before a marked answer are output: " + chatty);
+      scheduler.sendBlock(block("t", 6), 1);
       Release garbled = expectRelease(scheduler);
       assertFalse(garbled.success());
-      assertEquals("stream process gave a bad answer for block 7: not a JSON object: 'loading model...'",
+      assertEquals("stream process gave a bad answer for block 6: not a JSON object: 'ok'",
           garbled.error());
       scheduler.sendBlock(block("t", 8), 1);
       Release wrongId = expectRelease(scheduler);
@@ -189,7 +197,9 @@ class ProcessKindsTest {
         assertFalse(release.success());
         assertTrue(release.error().contains("broken script"), release.error());
       }
-      assertTrue(scheduler.expect(Goodbye.class).reason().contains("giving up"));
+      Goodbye goodbye = scheduler.expect(Goodbye.class);
+      assertTrue(goodbye.reason().contains("giving up"));
+      assertFalse(goodbye.fatal(), "another worker (on another node) may manage: not fatal for the task");
       assertEquals(WorkerExitCodes.CODE_FAILED, worker.awaitExit());
     }
   }
@@ -224,6 +234,7 @@ class ProcessKindsTest {
       scheduler.welcome(cls, null);
       Goodbye goodbye = scheduler.expect(Goodbye.class);
       assertTrue(goodbye.reason().contains("org.example.NoSuchPredict was not found"), goodbye.reason());
+      assertTrue(goodbye.fatal(), "no worker can load it: the goodbye fails the whole task");
       assertEquals(WorkerExitCodes.CODE_FAILED, worker.awaitExit());
     }
   }

@@ -43,7 +43,8 @@ class WorkerArgumentsTest {
     assertEquals(Duration.ofMillis(500), WorkerArguments.duration("-x", "500ms"));
     assertEquals(Duration.ofMinutes(10), WorkerArguments.duration("-x", "10m"));
     assertEquals(Duration.ofHours(2), WorkerArguments.duration("-x", "2h"));
-    assertEquals(Duration.ofMillis(1500), WorkerArguments.duration("-x", "1.5"));
+    assertEquals(Duration.ofMillis(1500), WorkerArguments.duration("-x", "1.5s"));
+    assertThrows(UsageException.class, () -> WorkerArguments.duration("-x", "1.5"), "a unit is required, as in the config");
   }
 
   @Test
@@ -54,7 +55,7 @@ class WorkerArgumentsTest {
         usageError("--connect", "head:4000", "--task", "t"));
     assertTrue(usageError("--connect", "tcp://h:1", "--task", "t", "--key-file",
         dir.resolve("missing").toString()).startsWith("--key-file: cannot read"));
-    assertEquals("--connect-timeout: 'soon' is not a duration like 30s or 500ms",
+    assertEquals("--connect-timeout: expected a duration such as 500ms, 30s, 10m or 2h, got 'soon'",
         usageError("--connect", "tcp://h:1", "--task", "t", "--connect-timeout", "soon"));
     assertEquals("unexpected argument 'extra'", usageError("--connect", "tcp://h:1", "--task", "t", "extra"));
     assertTrue(usageError("--bogus").contains("bogus"));

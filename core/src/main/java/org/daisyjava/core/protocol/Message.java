@@ -68,8 +68,18 @@ public sealed interface Message {
     }
   }
 
-  /** The worker is leaving (normally after {@link NoMoreBlocks}). */
-  record Goodbye(String reason) implements Message {
+  /**
+   * The worker is leaving (normally after {@link NoMoreBlocks}).
+   *
+   * @param fatal the worker found that the task's code cannot run on any worker (a command that
+   *     is not found or not executable, a class that cannot be loaded): the scheduler fails the
+   *     task at once, with {@code reason}, instead of handing its blocks to other workers
+   */
+  record Goodbye(String reason, boolean fatal) implements Message {
+    public Goodbye(String reason) {
+      this(reason, false);
+    }
+
     public String type() {
       return "goodbye";
     }

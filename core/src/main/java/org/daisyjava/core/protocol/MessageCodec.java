@@ -82,6 +82,9 @@ public final class MessageCodec {
         writeOptional(out, "reason", r.reason());
       } else if (m instanceof Goodbye g) {
         writeOptional(out, "reason", g.reason());
+        if (g.fatal()) {
+          out.writeBooleanField("fatal", true);
+        }
       }
       // acquire, wait, no_more_blocks and heartbeat carry nothing but v and type
       out.writeEndObject();
@@ -150,7 +153,7 @@ public final class MessageCodec {
         yield new Release(number(root, "block_id"), status.equals("success"),
             text(root, "error", false), (int) acquire);
       }
-      case "goodbye" -> new Goodbye(text(root, "reason", false));
+      case "goodbye" -> new Goodbye(text(root, "reason", false), flag(root, "fatal"));
       case "heartbeat" -> new Heartbeat();
       case "welcome" -> new Welcome(number(root, "worker_id"), code(root.get("process")),
           number(root, "heartbeat_ms"), (int) number(root, "liveness"),
@@ -188,6 +191,18 @@ public final class MessageCodec {
       throw new ProtocolException("field '" + field + "' must be a string");
     }
     return n.asText();
+  }
+
+  /** An optional boolean field, false when absent. */
+  private static boolean flag(JsonNode root, String field) throws ProtocolException {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isBoolean()) {
+      throw new ProtocolException("field '" + field + "' must be true or false");
+    }
+    return n.asBoolean();
   }
 
   private static long number(JsonNode root, String field) throws ProtocolException {

@@ -443,7 +443,8 @@ public final class ClusterBackend implements Backend {
   /** The job script of {@code task} for an array of {@code count}: the template with this run's values. */
   String render(TaskConfig task, Path keyFile, int count) throws LaunchException {
     WorkerCommand cmd = WorkerCommand.of(config.worker().java(), config.worker(),
-        WorkerCommand.ownClasspath(), addresses, task.name(), dir.root(), keyFile);
+        WorkerCommand.ownClasspath(), addresses, task.name(), dir.root(), keyFile)
+        .withEnv(task.env());
     String logDir = dir.logs(task.name()).toString();
     if (logDir.contains("\"") || logDir.contains("%")) {
       // #SBATCH values are double-quoted (paths may hold spaces), and sbatch reads % as a pattern

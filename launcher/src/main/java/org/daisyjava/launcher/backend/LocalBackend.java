@@ -141,7 +141,7 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
       String own = WorkerCommand.ownClasspath();
       Duration connect = connectTimeout(config.scheduler().deadAfter());
       return task -> WorkerCommand.of(java, config.worker(), own, List.of(address), task,
-          dir.root(), Path.of(keyFile), connect);
+          dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env());
     }
 
     /**

@@ -58,6 +58,16 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
     return new WorkerCommand(List.copyOf(argv), Map.copyOf(new LinkedHashMap<>(worker.env())));
   }
 
+  /** This command with a task's {@code env} added to its environment, winning over {@code worker.env}. */
+  public WorkerCommand withEnv(Map<String, String> taskEnv) {
+    if (taskEnv == null || taskEnv.isEmpty()) {
+      return this;
+    }
+    Map<String, String> merged = new LinkedHashMap<>(env);
+    merged.putAll(taskEnv);
+    return new WorkerCommand(argv, Map.copyOf(merged));
+  }
+
   /** The classpath this JVM runs with, absolute: the jar, or the build's class directories. */
   public static String ownClasspath() {
     List<String> out = new ArrayList<>();

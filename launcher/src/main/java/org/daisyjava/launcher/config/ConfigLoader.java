@@ -20,6 +20,7 @@ import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.scheduler.graph.Fit;
 import org.daisyjava.scheduler.graph.GraphException;
 import org.daisyjava.scheduler.graph.TaskGeometry;
+import org.daisyjava.scheduler.state.FailureLimit;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -43,7 +44,7 @@ public final class ConfigLoader {
       "name", "run_dir", "backend", "scheduler", "worker", "ssh", "tasks");
   private static final Set<String> TASK_KEYS = withSections("name", "total_roi", "read_roi",
       "write_roi", "voxel_size", "fit", "read_write_conflict", "num_workers", "max_retries",
-      "timeout", "upstream", "process", "check");
+      "timeout", "upstream", "process", "check", "max_failures", "env");
   /** The bound of the block grid (see there), checked here to name the key and line. */
   private static final long COORDINATE_LIMIT = TaskGeometry.COORDINATE_LIMIT;
   private static final List<String> FITS = List.of("valid", "overhang", "shrink");
@@ -238,8 +239,11 @@ public final class ConfigLoader {
     if (up != null) {
       upstream = up.isList() ? up.stringList() : List.of(up.string());
     }
-    BlockCode process = code(t.get("process"), BUILTINS, true);
-    BlockCode check = code(t.get("check"), CHECK_BUILTINS, false);
+    BlockCode process = code(t.get("process"), BUILTINS);
+    BlockCode check = code(t.get("check"), CHECK_BUILTINS);
+    FailureLimit maxFailures = t.get("max_failures") == null
+        ? FailureLimit.DEFAULT : failureLimit(t.get("max_failures"));
+    Map<String, String> env = t.get("env") == null ? Map.of() : WorkerSettings.env(t.get("env"));
     TaskGeometry geometry;
     try {
       geometry = new TaskGeometry(name, total, read, write, fit, conflict, upstream);
@@ -248,7 +252,8 @@ public final class ConfigLoader {
     }
     BatchSettings own = BatchSettings.read(t, batch, SECTIONS, true, configDir);
     own.checkTimeout(t, timeout);
-    return new TaskConfig(geometry, voxel, workers, retries, timeout, process, check, own, t.line());
+    return new TaskConfig(geometry, voxel, workers, retries, timeout, process, check, maxFailures, env,
+        own, t.line());
   }
 
   /** {@code {offset: [...], shape: [...]}} with positive shape; {@code dims} -1 = any. */
@@ -296,22 +301,54 @@ public final class ConfigLoader {
     }
   }
 
-  /** A {@code process:} or {@code check:} mapping: exactly one of its kinds. */
-  private static BlockCode code(ConfigNode n, Map<String, Set<String>> builtins, boolean process)
+  /**
+   * {@code max_failures}: a count of blocks ({@code 10}) or a share of the task's blocks
+   * ({@code 5%}).
+   */
+  private static FailureLimit failureLimit(ConfigNode n) throws ConfigException {
+    String v = n.string().trim();
+    try {
+      if (v.endsWith("%")) {
+        return new FailureLimit.Share(Double.parseDouble(v.substring(0, v.length() - 1).trim()));
+      }
+      return new FailureLimit.Blocks(Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      throw n.error("expected a number of blocks (10) or a share of the task's blocks (5%), got '"
+          + v + "'");
+    } catch (IllegalArgumentException e) {
+      throw n.error(e.getMessage().replaceFirst("^max_failures ", ""));
+    }
+  }
+
+  /**
+   * A {@code process:} or {@code check:} mapping: exactly one of its kinds. Unknown keys are named
+   * first (a typo such as {@code comand} is the likely reason a kind is missing).
+   */
+  private static BlockCode code(ConfigNode n, Map<String, Set<String>> builtins)
       throws ConfigException {
     if (n == null) {
       return null;
     }
+    if (!n.isMapping()) {
+      throw n.error("expected a mapping such as {command: \"...\"}, {class: org.example.Predict},"
+          + " {stream: \"python3 serve.py\"} or {builtin: NAME}");
+    }
+    Set<String> known = new java.util.HashSet<>();
+    for (BlockCode.Kind k : BlockCode.Kind.values()) {
+      known.add(k.key());
+    }
+    builtins.values().forEach(known::addAll);
+    n.allowOnly(known);
     Map<String, ConfigNode> entries = n.entries();
     List<String> kinds = new ArrayList<>();
     for (BlockCode.Kind k : BlockCode.Kind.values()) {
-      if (entries.containsKey(k.key()) && (process || k != BlockCode.Kind.STREAM)) {
+      if (entries.containsKey(k.key())) {
         kinds.add(k.key());
       }
     }
-    String allowed = process ? "class, command, stream or builtin" : "class, command or builtin";
     if (kinds.size() != 1) {
-      throw n.error("needs exactly one of " + allowed + (kinds.isEmpty() ? "" : ", got " + kinds));
+      throw n.error("needs exactly one of class, command, stream or builtin"
+          + (kinds.isEmpty() ? "" : ", got " + kinds));
     }
     BlockCode.Kind kind = BlockCode.Kind.fromKey(kinds.get(0));
     ConfigNode valueNode = entries.get(kind.key());

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.daisyjava.core.DurationText;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -22,7 +22,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  * names both. Typed getters convert eagerly and throw {@link ConfigException}.
  */
 final class ConfigNode {
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
   private static final Pattern DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]B?|B)?", Pattern.CASE_INSENSITIVE);
 
@@ -91,10 +90,46 @@ final class ConfigNode {
     for (NodeTuple t : mapping().getValue()) {
       String key = ((ScalarNode) t.getKeyNode()).getValue();
       if (!allowed.contains(key)) {
+        String guess = closest(key, allowed);
         throw new ConfigNode(file, childPath(key), t.getKeyNode())
-            .error("unknown key (allowed here: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+            .error("unknown key" + (guess == null ? "" : " (did you mean '" + guess + "'?)")
+                + " (allowed here: " + String.join(", ", new TreeSet<>(allowed)) + ")");
       }
     }
+  }
+
+  /** The allowed key a typo most likely meant: at most two edits away, or null. */
+  private static String closest(String key, Set<String> allowed) {
+    String best = null;
+    int bestDistance = 3;
+    for (String candidate : new TreeSet<>(allowed)) {
+      int d = editDistance(key, candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein distance (insertions, deletions, substitutions), for short keys. */
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** The child under {@code key}, or null if absent or explicitly null. */
@@ -248,25 +283,14 @@ final class ConfigNode {
     throw error("expected true or false, got '" + shorten(s.getValue()) + "'");
   }
 
-  /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h} (also {@code 1d}, {@code 1.5s}). */
+  /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h} (also {@code 1d}, {@code 1.5s}): {@link DurationText}. */
   Duration duration() throws ConfigException {
-    String v = scalar("a duration such as 500ms, 30s, 10m or 2h").getValue().trim();
-    Matcher m = DURATION.matcher(v);
-    if (!m.matches()) {
-      throw error("expected a duration such as 500ms, 30s, 10m or 2h, got '" + shorten(v) + "'");
+    String v = scalar(DurationText.EXPECTED).getValue();
+    try {
+      return DurationText.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw error(e.getMessage());
     }
-    double amount = Double.parseDouble(m.group(1));
-    double millis = switch (m.group(2)) {
-      case "ms" -> amount;
-      case "s" -> amount * 1e3;
-      case "m" -> amount * 60e3;
-      case "h" -> amount * 3600e3;
-      default -> amount * 86400e3;
-    };
-    if (millis > 1e13) {
-      throw error("duration too long: " + v);
-    }
-    return Duration.ofMillis(Math.round(millis));
   }
 
   /** A memory size such as {@code 512M} or {@code 16G}, kept as written (upper-cased unit). */

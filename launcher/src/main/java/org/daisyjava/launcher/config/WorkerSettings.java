@@ -30,19 +30,21 @@ public record WorkerSettings(
         cp.add(entry.pathValue());
       }
     }
-    Map<String, String> env = Map.of();
-    ConfigNode envNode = n.get("env");
-    if (envNode != null) {
-      env = envNode.stringMap();
-      for (Map.Entry<String, ConfigNode> e : envNode.entries().entrySet()) {
-        if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw e.getValue().error("not a valid environment variable name");
-        }
-      }
-    }
+    Map<String, String> env = n.get("env") == null ? Map.of() : env(n.get("env"));
     int restarts = n.get("max_restarts") == null
         ? DEFAULTS.maxRestarts
         : n.get("max_restarts").intValue(0, 1_000_000);
     return new WorkerSettings(java, List.copyOf(jvm), List.copyOf(cp), Map.copyOf(env), restarts);
+  }
+
+  /** An {@code env:} mapping ({@code worker.env}, a task's {@code env}): valid variable names. */
+  static Map<String, String> env(ConfigNode envNode) throws ConfigException {
+    Map<String, String> env = envNode.stringMap();
+    for (Map.Entry<String, ConfigNode> e : envNode.entries().entrySet()) {
+      if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw e.getValue().error("not a valid environment variable name");
+      }
+    }
+    return env;
   }
 }

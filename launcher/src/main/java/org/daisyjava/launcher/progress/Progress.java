@@ -19,12 +19,17 @@ import org.daisyjava.scheduler.state.TaskCounts;
 /**
  * Shows progress without flooding logs. On a terminal: one live line per task, redrawn in place
  * a few times a second. Elsewhere (a batch system's log file): one status line every
- * {@code status_interval}. Either way {@code status.json} is rewritten atomically at that
- * interval.
+ * {@code status_interval}. Either way {@code status.json} is written atomically when the run
+ * starts ({@link #start}) and whenever the run's counts change, at most once a second — so that
+ * it tells the truth from the first second, and another terminal ({@code daisy-launch status})
+ * can follow the run — and at least every {@code status_interval}, which says the launcher is
+ * alive.
  */
 public final class Progress {
   private static final Logger LOG = Logger.getLogger(Progress.class.getName());
   private static final long REDRAW_NANOS = 250_000_000L;
+  /** status.json is rewritten at most this often. */
+  private static final long STATUS_WRITE_NANOS = 1_000_000_000L;
   /** Rates are measured over this window. */
   private static final long RATE_WINDOW_NANOS = 10_000_000_000L;
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -35,9 +40,13 @@ public final class Progress {
   private final long statusNanos;
   private final Path statusFile;
   private final Function<String, String> backendStatus;
+  private final java.util.function.LongSupplier clock;
   private final List<ArrayDeque<long[]>> samples = new ArrayList<>();
   private long lastRedraw;
   private long lastStatus;
+  private long lastWrite;
+  /** What the last status.json said (tasks, failures, drops), to write only on change. */
+  private Object lastWritten;
   private int linesDrawn;
 
   /**
@@ -46,47 +55,79 @@ public final class Progress {
    */
   public Progress(PrintStream out, boolean terminal, boolean quiet, Duration statusInterval,
       Path statusFile, Function<String, String> backendStatus) {
+    this(out, terminal, quiet, statusInterval, statusFile, backendStatus, System::nanoTime);
+  }
+
+  /** @param clock nanoseconds, {@code System::nanoTime}; tests step it by hand */
+  Progress(PrintStream out, boolean terminal, boolean quiet, Duration statusInterval,
+      Path statusFile, Function<String, String> backendStatus, java.util.function.LongSupplier clock) {
+    this.clock = clock;
     this.out = out;
     this.terminal = terminal;
     this.quiet = quiet;
     this.statusNanos = statusInterval.toNanos();
     this.statusFile = statusFile;
     this.backendStatus = backendStatus;
-    this.lastStatus = System.nanoTime();
+    this.lastStatus = clock.getAsLong();
+  }
+
+  /** The first status.json: the run is running, nothing done yet (or what a resume skips). */
+  public void start(ServerSnapshot s) {
+    writeStatus(s, RunState.RUNNING, null, clock.getAsLong());
   }
 
   /** Called often by the launch loop; decides itself when to print. */
   public void tick(ServerSnapshot s) {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     sample(s, now);
     if (!quiet && terminal && now - lastRedraw >= REDRAW_NANOS) {
       lastRedraw = now;
       redraw(s, now);
     }
-    if (now - lastStatus >= statusNanos) {
+    boolean interval = now - lastStatus >= statusNanos;
+    if (interval) {
       lastStatus = now;
       if (!quiet && !terminal) {
         out.println(statusLine(s, now));
       }
-      writeStatus(s, "running");
+    }
+    if (interval || (now - lastWrite >= STATUS_WRITE_NANOS && !content(s).equals(lastWritten))) {
+      writeStatus(s, RunState.RUNNING, null, now);
     }
   }
 
   /** The last redraw (terminal) and the final status.json. */
   public void finish(ServerSnapshot s, String state) {
-    sample(s, System.nanoTime()); // a run may end before its first tick (e.g. a resume of a finished run)
-    if (!quiet && terminal) {
-      redraw(s, System.nanoTime());
-    }
-    writeStatus(s, state);
+    finish(s, RunState.fromJson(state), null);
   }
 
-  private void writeStatus(ServerSnapshot s, String state) {
+  /**
+   * The last redraw (terminal) and the final status.json.
+   *
+   * @param reason why a {@link RunState#FAILED} run could not go on, else null
+   */
+  public void finish(ServerSnapshot s, RunState state, String reason) {
+    long now = clock.getAsLong();
+    sample(s, now); // a run may end before its first tick (e.g. a resume of a finished run)
+    if (!quiet && terminal) {
+      redraw(s, now);
+    }
+    writeStatus(s, state, reason, now);
+  }
+
+  /** What status.json reports, without the time: equal when nothing changed. */
+  private static Object content(ServerSnapshot s) {
+    return List.of(s.tasks(), s.failures().size(), s.droppedMessages());
+  }
+
+  private void writeStatus(ServerSnapshot s, RunState state, String reason, long now) {
+    lastWrite = now;
+    lastWritten = content(s);
     if (statusFile == null) {
       return;
     }
     try {
-      RunDirectory.writeAtomically(statusFile, RunReport.json(s, state, true));
+      RunDirectory.writeAtomically(statusFile, RunReport.json(s, state, reason, true, java.util.Map.of()));
     } catch (IOException e) {
       LOG.warning("cannot write " + statusFile + ": " + e.getMessage());
     }

@@ -22,17 +22,38 @@ public final class RunReport {
    * {@code running} per task while the run goes on and the first failures.
    */
   public static String json(ServerSnapshot snapshot, String state, boolean live) {
-    return json(snapshot, state, live, Map.of());
+    RunState known = RunState.fromJson(state);
+    if (known == null) {
+      throw new IllegalArgumentException("unknown run state '" + state + "'");
+    }
+    return json(snapshot, known, null, live, Map.of());
   }
 
   /**
-   * As above, with {@code worker_losses} per task that lost workers: how its lost jobs ended
-   * ({@code "2 x TIMEOUT — raise slurm.time (now 00:01:00)"}).
+   * The document for a run in {@code state}.
+   *
+   * @param reason why a {@link RunState#FAILED} run could not go on (first line of the error),
+   *     else null
+   * @param live true for {@code status.json}: also blocks running and workers per task, when it
+   *     was written and by which launcher (host, pid), so that {@code daisy-launch status} can
+   *     tell a run whose launcher died from one that is running
+   * @param losses per task that lost workers: how its lost jobs ended, as {@code worker_losses}
+   *     ({@code "2 x TIMEOUT — raise slurm.time (now 00:01:00)"})
    */
-  public static String json(ServerSnapshot snapshot, String state, boolean live,
+  public static String json(ServerSnapshot snapshot, RunState state, String reason, boolean live,
       Map<String, List<String>> losses) {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("state", state);
+    root.put("state", state.json());
+    if (reason != null) {
+      root.put("reason", reason);
+    }
+    if (live) {
+      root.put("updated", java.time.Instant.now().toString());
+      Map<String, Object> launcher = new LinkedHashMap<>();
+      launcher.put("host", LauncherIdentity.host());
+      launcher.put("pid", ProcessHandle.current().pid());
+      root.put("launcher", launcher);
+    }
     Map<String, Object> tasks = new LinkedHashMap<>();
     for (TaskSnapshot t : snapshot.tasks()) {
       TaskCounts c = t.counts();
@@ -60,6 +81,12 @@ public final class RunReport {
       if (f.blockId() >= 0) {
         m.put("block_id", f.blockId());
         m.put("attempts", f.attempts());
+      }
+      if (f.writeRoi() != null) {
+        Map<String, Object> roi = new LinkedHashMap<>();
+        roi.put("offset", f.writeRoi().begin().toArray());
+        roi.put("shape", f.writeRoi().shape().toArray());
+        m.put("write_roi", roi);
       }
       m.put("error", f.error());
       if (f.source() != null) {

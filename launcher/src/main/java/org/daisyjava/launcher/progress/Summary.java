@@ -15,15 +15,21 @@ public final class Summary {
   private Summary() {}
 
   public static void print(PrintStream out, ServerSnapshot s, String state, String runDir, long seconds) {
-    print(out, s, state, runDir, seconds, Map.of());
+    print(out, s, RunState.fromJson(state), null, runDir, seconds, Map.of());
   }
 
-  /** As above, with how each task's lost workers ended (see Backend#workerLosses). */
-  public static void print(PrintStream out, ServerSnapshot s, String state, String runDir, long seconds,
-      Map<String, List<String>> losses) {
+  /**
+   * @param reason why a {@link RunState#FAILED} run could not go on, else null
+   * @param losses how each task's lost workers ended (see Backend#workerLosses)
+   */
+  public static void print(PrintStream out, ServerSnapshot s, RunState state, String reason,
+      String runDir, long seconds, Map<String, List<String>> losses) {
     out.println();
-    out.println("execution summary (" + state + " after " + Progress.duration(seconds) + ", run_dir "
-        + runDir + ")");
+    out.println("execution summary (" + state.json() + " after " + Progress.duration(seconds)
+        + ", run_dir " + runDir + ")");
+    if (reason != null) {
+      out.println("  the run failed: " + reason);
+    }
     int width = 4;
     for (TaskSnapshot t : s.tasks()) {
       width = Math.max(width, t.name().length());
@@ -51,18 +57,31 @@ public final class Summary {
           break;
         }
         String what = f.blockId() >= 0
-            ? f.task() + " block " + f.blockId() + " (" + f.attempts() + " attempt" + (f.attempts() == 1 ? "" : "s") + ")"
-            : f.task();
+            ? "task " + f.task() + ", block " + f.blockId()
+                + (f.writeRoi() == null ? "" : ", write ROI offset " + f.writeRoi().begin() + " shape "
+                    + f.writeRoi().shape())
+                + " (" + f.attempts() + " attempt" + (f.attempts() == 1 ? "" : "s") + ")"
+            : "task " + f.task();
         out.println("  " + what + ": " + indent(f.error()));
         if (f.source() != null) {
           out.println("      on " + f.source());
         }
       }
     }
+    for (TaskSnapshot t : s.tasks()) {
+      if (t.abandonReason() != null) {
+        out.println("task " + t.name() + " was given up: " + firstLine(t.abandonReason()));
+      }
+    }
     if (failed + orphaned > 0) {
       out.println(failed + " block" + (failed == 1 ? "" : "s") + " failed, " + orphaned
           + " orphaned (never run because a block they depend on failed)");
     }
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl) + " …";
   }
 
   private static String indent(String text) {

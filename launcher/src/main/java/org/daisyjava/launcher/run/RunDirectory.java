@@ -92,10 +92,20 @@ public final class RunDirectory {
     RunLock.refuseIfHeld(lockFile(), root);
   }
 
-  /** The checks of {@link #open} that need no reading of the log. */
-  public void checkUsable(boolean resume) throws LaunchException {
+  /**
+   * The checks of {@link #open} that need no reading of the log.
+   *
+   * @return true if a new run replaces one that ended (its summary.json was written) before a
+   *     single block was done — typically the cluster refused the first submission. Nothing of
+   *     it is worth keeping, so a corrected config starts afresh without {@code --resume}, and
+   *     {@link #create} is told to replace it.
+   */
+  public boolean checkUsable(boolean resume) throws LaunchException {
     Path log = checkpointLog();
     if (!resume) {
+      if (Files.exists(log) && endedBeforeAnyBlock()) {
+        return true;
+      }
       if (Files.exists(log)) {
         throw new LaunchException(ExitCode.USAGE, "run directory " + root + " already holds a run"
             + " (checkpoint.log); use --resume to continue it, or choose another run_dir"
@@ -104,7 +114,7 @@ public final class RunDirectory {
       if (Files.exists(root) && !Files.isDirectory(root)) {
         throw new LaunchException(ExitCode.USAGE, "run_dir " + root + " exists and is not a directory");
       }
-      return;
+      return false;
     }
     if (!Files.isDirectory(root)) {
       throw new LaunchException(ExitCode.USAGE, "nothing to resume: run directory " + root
@@ -114,6 +124,7 @@ public final class RunDirectory {
       throw new LaunchException(ExitCode.USAGE, "nothing to resume: " + log
           + " does not exist (start without --resume to begin a new run)");
     }
+    return false;
   }
 
   /**
@@ -161,15 +172,43 @@ public final class RunDirectory {
     return RunLock.acquire(lockFile(), root);
   }
 
+  /**
+   * The earlier run ended (summary.json says so) and its checkpoint log holds no record. A log
+   * that cannot be read, or a run without a summary (its launcher was killed, or still runs),
+   * does not count: that is for --resume to sort out.
+   */
+  private boolean endedBeforeAnyBlock() {
+    try {
+      com.fasterxml.jackson.databind.JsonNode summary =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(summaryFile().toFile());
+      String state = summary == null || summary.get("state") == null ? "" : summary.get("state").asText();
+      if (state.isEmpty() || state.equals("running")) {
+        return false;
+      }
+      return CheckpointLog.recover(checkpointLog()).recordsKept() == 0;
+    } catch (IOException | CheckpointFormatException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** A checked run directory and, when resuming, what its log holds. */
   public record Opened(RunDirectory dir, Recovery recovery) {}
 
   /**
    * Creates the directory layout and writes the config copy and a fresh worker key (readable
    * only by the owner: it keeps stray workers of other runs out).
+   *
+   * @param replaceUnstarted the directory holds a run that never finished a block (see
+   *     {@link #checkUsable}): its log, status and summary are removed first
    */
-  public String create(String configText, List<String> tasks) throws LaunchException {
+  public String create(String configText, List<String> tasks, boolean replaceUnstarted)
+      throws LaunchException {
     try {
+      if (replaceUnstarted) {
+        Files.deleteIfExists(checkpointLog());
+        Files.deleteIfExists(summaryFile());
+        Files.deleteIfExists(statusFile());
+      }
       Files.createDirectories(root);
       Files.createDirectories(jobs());
       for (String t : tasks) {

@@ -113,7 +113,7 @@ class ClusterBackendTest {
 
   private RunDirectory runDir(PipelineConfig config) throws LaunchException {
     RunDirectory dir = RunDirectory.open(tmp.resolve("run"), false, GeometryFingerprint.of(config.geometries())).dir();
-    dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList());
+    dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList(), false);
     return dir;
   }
 

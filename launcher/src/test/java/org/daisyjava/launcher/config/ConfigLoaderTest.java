@@ -12,6 +12,7 @@ import java.util.Map;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.scheduler.state.FailureLimit;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -54,6 +55,8 @@ class ConfigLoaderTest {
     assertEquals(8, t.numWorkers());
     assertEquals(2, t.maxRetries());
     assertEquals(Duration.ofMinutes(10), t.timeout());
+    assertEquals(new FailureLimit.Blocks(10), t.maxFailures());
+    assertEquals(Map.of("MODEL", "unet"), t.env());
     assertEquals(BlockCode.of(BlockCode.Kind.CLASS, "org.example.Predict"), t.process());
     assertEquals(BlockCode.of(BlockCode.Kind.COMMAND, "test -f out/$DAISY_BLOCK_ID.done"), t.check());
     assertEquals("gpu", slurm(t).partition());
@@ -80,9 +83,36 @@ class ConfigLoaderTest {
     assertEquals(1, t.numWorkers());
     assertEquals(2, t.maxRetries());
     assertNull(t.timeout());
+    assertEquals(FailureLimit.DEFAULT, t.maxFailures());
+    assertEquals(new FailureLimit.Blocks(10), FailureLimit.DEFAULT);
+    assertEquals(Map.of(), t.env());
     assertNull(t.process());
     assertNull(c.ssh());
     assertEquals(Duration.ofSeconds(10), slurm(t).common().pollInterval());
+  }
+
+  @Test
+  void maxFailuresTakesACountOrAShareAndChecksMayStream() throws Exception {
+    PipelineConfig c = ConfigLoader.parse("""
+        tasks:
+          - name: a
+            total_roi: {offset: [0], shape: [100]}
+            read_roi: {offset: [0], shape: [10]}
+            write_roi: {offset: [0], shape: [10]}
+            max_failures: 5%
+            env: {OMP_NUM_THREADS: "2"}
+            process: {stream: "python3 serve.py"}
+            check: {stream: "python3 check.py"}
+          - name: b
+            total_roi: {offset: [0], shape: [100]}
+            read_roi: {offset: [0], shape: [10]}
+            write_roi: {offset: [0], shape: [10]}
+            max_failures: 0
+        """, "p.yaml", Path.of("."), "p");
+    assertEquals(new FailureLimit.Share(5), c.tasks().get(0).maxFailures());
+    assertEquals(Map.of("OMP_NUM_THREADS", "2"), c.tasks().get(0).env());
+    assertEquals(BlockCode.of(BlockCode.Kind.STREAM, "python3 check.py"), c.tasks().get(0).check());
+    assertEquals(new FailureLimit.Blocks(0), c.tasks().get(1).maxFailures());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.daisyjava.launcher.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -29,21 +30,16 @@ class ProgressTest {
   @Test
   void aBatchLogGetsOneLineAtMostPerStatusInterval(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Duration interval = Duration.ofMillis(100);
+    long[] now = {0};
     Path status = dir.resolve("status.json");
-    Progress p = new Progress(new PrintStream(out, true), false, false, interval, status, t -> "2 workers");
-    long start = System.nanoTime();
-    int ticks = 0;
-    while (System.nanoTime() - start < Duration.ofMillis(450).toNanos()) {
-      p.tick(snapshot(ticks, false)); // many more ticks than lines
-      ticks++;
-      Thread.sleep(2);
+    Progress p = new Progress(new PrintStream(out, true), false, false, Duration.ofMillis(100),
+        status, t -> "2 workers", () -> now[0]);
+    for (int tick = 0; tick < 450; tick++) { // 450 ticks 1 ms apart: many more ticks than lines
+      p.tick(snapshot(tick, false));
+      now[0] += 1_000_000;
     }
-    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
     String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
-    assertTrue(ticks > 20, "ticks " + ticks);
-    assertTrue(lines.length >= 1 && lines.length <= elapsedMillis / interval.toMillis() + 1,
-        lines.length + " lines in " + elapsedMillis + " ms");
+    assertEquals(4, lines.length, "one line per 100 ms in 450 ms");
     for (String line : lines) {
       assertTrue(line.contains("| a ") && line.contains("| b 0/50"), line);
       assertTrue(!line.contains("\033"), "no terminal control codes in a log: " + line);
@@ -52,6 +48,34 @@ class ProgressTest {
     p.finish(snapshot(100, true), "finished");
     String json = Files.readString(status);
     assertTrue(json.contains("\"state\":\"finished\"") && json.contains("\"completed\":100"), json);
+  }
+
+  @Test
+  void statusJsonIsWrittenAtStartAndOnEveryChangeAtMostOnceASecond(@TempDir Path dir) throws Exception {
+    long[] now = {0};
+    Path status = dir.resolve("status.json");
+    Progress p = new Progress(new PrintStream(new ByteArrayOutputStream(), true), false, true,
+        Duration.ofHours(1), status, t -> "", () -> now[0]);
+    p.start(snapshot(0, false));
+    assertTrue(Files.readString(status).contains("\"completed\":0"), "written at start");
+    assertTrue(Files.readString(status).contains("\"launcher\":{\"host\""), Files.readString(status));
+    now[0] += 300_000_000L;
+    p.tick(snapshot(5, false));
+    assertTrue(Files.readString(status).contains("\"completed\":0"), "not again within a second");
+    now[0] += 800_000_000L;
+    p.tick(snapshot(5, false));
+    assertTrue(Files.readString(status).contains("\"completed\":5"), "the change, a second later");
+    Files.delete(status);
+    now[0] += 5_000_000_000L;
+    p.tick(snapshot(5, false));
+    assertFalse(Files.exists(status), "no change, no write (until the status interval)");
+    now[0] += 3_600_000_000_000L;
+    p.tick(snapshot(5, false));
+    assertTrue(Files.exists(status), "rewritten every status interval: the launcher is alive");
+    p.finish(snapshot(7, false), RunState.FAILED, "sbatch: error: invalid partition specified: gpu");
+    String json = Files.readString(status);
+    assertTrue(json.startsWith("{\"state\":\"failed\",\"reason\":\"sbatch: error: invalid partition"),
+        json);
   }
 
   @Test

@@ -333,6 +333,13 @@ public final class SchedulerServer implements AutoCloseable {
     } else if (m instanceof Goodbye g) {
       LOG.fine(() -> s.describe() + " says goodbye" + (g.reason() == null ? "" : ": " + g.reason()));
       bury(s, "left (" + (g.reason() == null ? "goodbye" : g.reason()) + ")", false);
+      if (g.fatal() && !shuttingDown && !state.isFinished(s.task)) {
+        // the task's code cannot run on any worker (command not found, class missing): fail the
+        // task now rather than each of its blocks on every worker in turn
+        LOG.info("task " + state.graph().taskName(s.task) + " failed: " + s.describe()
+            + " found that its code cannot run: " + g.reason());
+        state.abandon(s.task, "its code cannot run on any worker: " + g.reason(), s.describe());
+      }
     } else if (!(m instanceof Heartbeat)) {
       drop(s, "unexpected " + m.type() + " message from a worker");
     }

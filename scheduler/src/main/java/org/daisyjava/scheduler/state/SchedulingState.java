@@ -37,6 +37,7 @@ public final class SchedulingState {
   /** Task indices, every task after its upstream tasks. */
   private final int[] topological;
   private final List<Failure> failures = new ArrayList<>();
+  private final FailureLimit[] maxFailures;
   private long failureCount;
 
   // reusable scratch for the hot path (single-threaded)
@@ -47,21 +48,42 @@ public final class SchedulingState {
   private final BlockSink countUnfinishedDownstream = this::countUnfinishedDownstream;
 
   /**
+   * With no limit on blocks failed for good: every block is tried.
+   *
    * @param maxRetries per task: a block fails for good on attempt {@code maxRetries + 1}
    * @param resumed per task: blocks already done in an earlier run (null entries or array: none)
    */
   public SchedulingState(DependencyGraph graph, int[] maxRetries, DoneBlocks[] resumed) {
+    this(graph, maxRetries, null, resumed);
+  }
+
+  /**
+   * @param maxRetries per task: a block fails for good on attempt {@code maxRetries + 1}
+   * @param maxFailures per task: once more blocks than this have failed for good the task is
+   *     given up ({@link #abandon}); a null array or entry: no limit
+   * @param resumed per task: blocks already done in an earlier run (null entries or array: none)
+   */
+  public SchedulingState(DependencyGraph graph, int[] maxRetries, FailureLimit[] maxFailures,
+      DoneBlocks[] resumed) {
     this.graph = graph;
     int n = graph.taskCount();
     if (maxRetries.length != n) {
       throw new IllegalArgumentException("maxRetries has " + maxRetries.length + " entries for " + n + " tasks");
     }
+    if (maxFailures != null && maxFailures.length != n) {
+      throw new IllegalArgumentException("maxFailures has " + maxFailures.length + " entries for " + n + " tasks");
+    }
+    this.maxFailures = new FailureLimit[n];
     tasks = new TaskState[n];
     for (int t = 0; t < n; t++) {
       if (maxRetries[t] < 0) {
         throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries[t]);
       }
-      tasks[t] = new TaskState(t, graph.grid(t).blockCount(), maxRetries[t], graph.roots(t),
+      long total = graph.grid(t).blockCount();
+      FailureLimit limit = maxFailures == null ? null : maxFailures[t];
+      this.maxFailures[t] = limit;
+      tasks[t] = new TaskState(t, total, maxRetries[t],
+          limit == null ? Long.MAX_VALUE : limit.allowed(total), graph.roots(t),
           resumed == null ? null : resumed[t]);
     }
     topological = topologicalOrder(graph);
@@ -294,6 +316,13 @@ public final class SchedulingState {
     recordFailure(s, id, attempts, error, source);
     // a finished block, as far as its upstream blocks are concerned
     releaseUpstream(task, id);
+    if (s.abandonReason == null && s.failed > s.allowedFailures) {
+      abandon(task, "gave up on task " + graph.taskName(task) + ": " + s.failed + " blocks failed"
+          + " for good, more than max_failures (" + maxFailures[task].text()
+          + (maxFailures[task] instanceof FailureLimit.Share ? " of " + s.total + " blocks = "
+              + s.allowedFailures : "") + "); its remaining blocks were not run and blocks"
+          + " downstream of it are orphaned");
+    }
     updateFinished();
     return false;
   }
@@ -303,6 +332,11 @@ public final class SchedulingState {
    * with {@code reason}; blocks in flight fail when they come back.
    */
   public void abandon(int task, String reason) {
+    abandon(task, reason, null);
+  }
+
+  /** As {@link #abandon(int, String)}, naming where the reason was found (a worker, its log). */
+  public void abandon(int task, String reason, String source) {
     TaskState s = tasks[task];
     if (s.finished) {
       return;
@@ -310,7 +344,7 @@ public final class SchedulingState {
     s.abandonReason = reason;
     long notStarted = s.total - s.completed - s.failed - s.inFlight;
     s.failed += notStarted;
-    recordFailure(s, -1, 0, reason, null);
+    recordFailure(s, -1, 0, reason, source);
     while (!s.ready.isEmpty()) {
       s.ready.removeFirst();
     }
@@ -327,8 +361,9 @@ public final class SchedulingState {
 
   private void recordFailure(TaskState s, long id, int attempts, String error, String source) {
     failureCount++;
-    if (failures.size() < MAX_FAILURES) {
-      failures.add(new Failure(graph.taskName(s.index), id, attempts, error, source));
+    if (failures.size() < MAX_FAILURES || id < 0) { // a task given up is always named
+      failures.add(new Failure(graph.taskName(s.index), id,
+          id < 0 ? null : graph.block(s.index, id).writeRoi(), attempts, error, source));
     }
   }
 

@@ -11,6 +11,8 @@ final class TaskState {
   final int index;
   final long total;
   final int maxRetries;
+  /** Blocks that may fail for good before the task is given up. */
+  final long allowedFailures;
   final RootCursor roots;
   /** Blocks made ready by finished upstream blocks, and retries. */
   final LongQueue ready = new LongQueue();
@@ -30,10 +32,12 @@ final class TaskState {
   boolean finished;
   String abandonReason;
 
-  TaskState(int index, long total, int maxRetries, RootCursor roots, DoneBlocks resumed) {
+  TaskState(int index, long total, int maxRetries, long allowedFailures, RootCursor roots,
+      DoneBlocks resumed) {
     this.index = index;
     this.total = total;
     this.maxRetries = maxRetries;
+    this.allowedFailures = allowedFailures;
     this.roots = roots;
     this.resumed = resumed;
     if (resumed != null) {

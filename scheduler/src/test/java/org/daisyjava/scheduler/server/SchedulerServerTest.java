@@ -318,6 +318,46 @@ class SchedulerServerTest {
     assertTrue(server.snapshot().allFinished());
   }
 
+  @Test
+  void aFatalGoodbyeFailsTheWholeTaskAtOnceAndOrphansItsDownstream() {
+    start(graph(), null, null, null, Duration.ofMillis(200));
+    try (RawWorker w = new RawWorker(server.port()); RawWorker other = new RawWorker(server.port())) {
+      w.hello("a", null);
+      w.send(new Acquire());
+      long id = w.next(Assign.class).block().id();
+      w.send(new Release(id, false, "command exited with code 127 (command not found)"));
+      w.send(new Message.Goodbye("command not found: no block of this task can run", true));
+      awaitFinishedTask("a");
+      awaitFinishedTask("b");
+      other.hello("a", null);
+      other.send(new Acquire());
+      assertInstanceOf(NoMoreBlocks.class, other.next(), "nothing of a given-up task is handed out");
+    }
+    var a = server.snapshot().task("a");
+    assertEquals(0, a.counts().completed());
+    assertEquals(a.counts().total(), a.counts().failed());
+    assertEquals(server.snapshot().task("b").counts().total(),
+        server.snapshot().task("b").counts().orphaned());
+    assertTrue(a.abandonReason().contains("command not found"), a.abandonReason());
+    assertTrue(server.snapshot().failures().stream().anyMatch(f -> f.blockId() < 0
+        && f.error().contains("its code cannot run on any worker") && f.source().startsWith("worker ")),
+        server.snapshot().failures().toString());
+  }
+
+  @Test
+  void anOrdinaryGoodbyeDoesNotFailTheTask() {
+    start(graph(), null, null, null, Duration.ofMillis(200));
+    try (RawWorker w = new RawWorker(server.port())) {
+      w.hello("a", null);
+      w.send(new Message.Goodbye("stopped"));
+    }
+    try (RawWorker w = new RawWorker(server.port())) {
+      w.hello("a", null);
+      assertFalse(drain(w, "a").isEmpty());
+    }
+    assertEquals(null, server.snapshot().task("a").abandonReason());
+  }
+
   private void awaitFinishedTask(String task) {
     long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!server.snapshot().task(task).counts().finished() && System.nanoTime() < until) {
