@@ -22,9 +22,14 @@ import org.daisyjava.worker.BlockChecks;
 public interface BackendFactory {
   /** The backend named on the command line or in the config. */
   static BackendFactory forName(String name) throws LaunchException {
+    return forName(name, new LocalCommandRunner());
+  }
+
+  /** The same, its batch commands run by {@code runner} (on a login node, with --ssh or ssh:). */
+  static BackendFactory forName(String name, CommandRunner runner) throws LaunchException {
     return switch (name) {
       case "local" -> new LocalBackend.Factory();
-      case "slurm" -> new ClusterBackend.Factory(new SlurmExecutor(), new LocalCommandRunner());
+      case "slurm" -> new ClusterBackend.Factory(new SlurmExecutor(), runner);
       default -> throw new LaunchException(ExitCode.USAGE, "backend " + name
           + " is not available in this version (use local or slurm)");
     };
