@@ -24,7 +24,7 @@ public record SshTarget(String alias, String hostName, int port, String user, Li
     Path knownHosts) {
   private static final Pattern SPEC = Pattern.compile(
       "(?:([A-Za-z0-9._][A-Za-z0-9._\\-]*)@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_][A-Za-z0-9._\\-]*)(?::(\\d{1,5}))?");
-  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._\\-:]*");
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_:][A-Za-z0-9._\\-:]*");
 
   /** {@code user@host:port}, as ssh would be told it. */
   @Override
@@ -75,7 +75,7 @@ public record SshTarget(String alias, String hostName, int port, String user, Li
       port = entry.port() != null ? entry.port() : 22;
     }
     String hostName = entry.hostName() != null ? entry.hostName() : host;
-    if (!HOST_NAME.matcher(hostName).matches()) {
+    if (entry.hostName() != null && !HOST_NAME.matcher(hostName).matches()) {
       throw new LaunchException(ExitCode.USAGE, sshConfig + ": HostName of " + host + ": not a host name: '"
           + hostName + "'");
     }
