@@ -15,6 +15,7 @@ import java.util.logging.SimpleFormatter;
 import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
 import org.daisyjava.launcher.backend.CommandRunner;
+import org.daisyjava.launcher.backend.SchedulerAddresses;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.progress.Progress;
@@ -54,6 +55,9 @@ final class Launch {
     CommandRunner runner = null;
     try {
       String backend = backendName(config, options);
+      if (!backend.equals("local")) {
+        SchedulerAddresses.checkOwn(config.scheduler().hosts(), sourceName(config));
+      }
       runner = LoginNode.runnerFor(config, options.ssh(), backend,
           options.runDir() != null ? options.runDir() : config.runDir(), options.dryRun());
       return execute(config, options, BackendFactory.forName(backend, runner), out, err).exitCode();

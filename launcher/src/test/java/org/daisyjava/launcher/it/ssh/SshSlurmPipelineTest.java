@@ -109,6 +109,7 @@ class SshSlurmPipelineTest {
       }
       assertTrue(commands.contains("squeue") && commands.contains(prefix), "squeue ran over SSH:\n" + commands);
       assertTrue(commands.contains("cat -- " + tmp + "/.daisy-probe-"), "the run-dir probe was read on the login node");
+      assertWorkersAreSentToThisMachine(run);
       String launchLog = Files.readString(run.resolve("daisy-launch.log"));
       assertFalse(launchLog.contains("reconnected"), "one session for the whole run:\n" + launchLog);
       try (var s = Files.list(tmp)) {
@@ -117,6 +118,52 @@ class SshSlurmPipelineTest {
     } finally {
       r.kill();
       SshRun.cancelAll(prefix);
+    }
+  }
+
+  /** scheduler.host: auto offers the head's own interfaces (never the login node's). */
+  private static void assertWorkersAreSentToThisMachine(Path run) throws Exception {
+    java.util.Set<String> own = new HashSet<>();
+    for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (var a : java.util.Collections.list(nic.getInetAddresses())) {
+        own.add(a.getHostAddress().replaceFirst("%.*", ""));
+      }
+    }
+    String script;
+    try (var s = Files.list(run.resolve("jobs"))) {
+      script = Files.readString(s.filter(p -> p.toString().endsWith(".sh")).findFirst().orElseThrow());
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--connect (\\S+)").matcher(script);
+    assertTrue(m.find(), script);
+    for (String addr : m.group(1).replace("'", "").split(",")) {
+      String host = addr.replaceFirst("^tcp://", "").replaceFirst(":\\d+$", "").replaceAll("[\\[\\]]", "");
+      boolean local = own.contains(host);
+      if (!local) {
+        for (var a : java.net.InetAddress.getAllByName(host)) {
+          local |= own.contains(a.getHostAddress());
+        }
+      }
+      assertTrue(local, addr + " is not an address of this machine " + own);
+    }
+  }
+
+  /** A scheduler.host that is not this machine's is exit 2 before the login node is even contacted. */
+  @Test
+  void aForeignSchedulerHostIsExit2BeforeAnythingHappens() throws Exception {
+    String name = runName("foreign");
+    Path run = tmp.resolve("run");
+    Path config = config(name, run, tmp.resolve("blocks.txt"), LocalSshd.clientKey("ed25519"), LocalSshd.knownHosts(), "");
+    // 192.0.2.1: TEST-NET-1 (RFC 5737), nobody's address; nothing is ever sent to it
+    Files.writeString(config, Files.readString(config).replace("scheduler: {", "scheduler: {host: [127.0.0.1, 192.0.2.1], "));
+    int before = LocalSshd.commands().size();
+    SshRun r = SshRun.start(tmp, "foreign", config, "--ssh", ssh());
+    try {
+      assertEquals(2, r.awaitExit(RUN_TIMEOUT), r.output());
+      assertTrue(r.stderr().contains("scheduler.host: '192.0.2.1' is not an address of this machine"), r.output());
+      assertFalse(Files.exists(run), "no run directory");
+      assertEquals(before, LocalSshd.commands().size(), "the login node was not contacted");
+    } finally {
+      r.kill();
     }
   }
 
