@@ -62,6 +62,7 @@ public final class ClusterBackend implements Backend {
   private final List<String> addresses;
   private final Duration pollInterval;
   private final List<TaskJobs> tasks = new ArrayList<>();
+  private final NeverConnectedJobs neverConnected;
   private long nextPollNanos;
   private int pollFailures;
   private long statusCalls;
@@ -135,6 +136,7 @@ public final class ClusterBackend implements Backend {
     for (TaskConfig t : config.tasks()) {
       tasks.add(new TaskJobs(t));
     }
+    this.neverConnected = new NeverConnectedJobs(tasks.size());
   }
 
   /** {@code daisy-<run name>-<run id>}: one name for every job of one launch. */
@@ -153,6 +155,7 @@ public final class ClusterBackend implements Backend {
 
   @Override
   public void supervise(ServerSnapshot snapshot) throws LaunchException {
+    neverConnected.observe(snapshot);
     long now = clock.getAsLong();
     if (now >= nextPollNanos) {
       poll(now);
@@ -162,6 +165,10 @@ public final class ClusterBackend implements Backend {
       TaskSnapshot ts = snapshot.tasks().get(t);
       boolean finished = ts.counts().finished();
       countDeaths(t, tj, finished);
+      LaunchException unreachable = neverConnected.verdict(t, tj.task.name(), addresses);
+      if (unreachable != null) {
+        throw unreachable;
+      }
       if (finished) {
         cancelPending(tj);
         continue;
@@ -188,8 +195,14 @@ public final class ClusterBackend implements Backend {
       if (finished) {
         continue;
       }
-      tj.deaths++;
       Path log = logOf(tj, j);
+      if (neverConnected.ended(t, j.id, log)) {
+        LOG.warning("worker job " + j.id + " of task " + tj.task.name() + " ended before any worker of the"
+            + " task reached the scheduler (" + neverConnected.count(t) + " of " + NeverConnectedJobs.LIMIT
+            + " before the run stops); log " + log);
+        continue;
+      }
+      tj.deaths++;
       LOG.warning("worker job " + j.id + " of task " + tj.task.name() + " ended (" + j.state
           + ") while the task had work; " + (tj.deaths <= max
               ? "replacing it (" + tj.deaths + " of " + max + " restarts)" : "no restarts left")
@@ -353,6 +366,10 @@ public final class ClusterBackend implements Backend {
         }
         if (tj.deaths > 0) {
           s += ", " + tj.deaths + " lost";
+        }
+        String unreached = neverConnected.status(tasks.indexOf(tj));
+        if (!unreached.isEmpty()) {
+          s += ", " + unreached;
         }
         return s;
       }
