@@ -31,6 +31,16 @@ final class SshRun {
   }
 
   static SshRun start(Path dir, String label, Path config, String... options) throws IOException {
+    return start(dir, label, config, false, options);
+  }
+
+  /** The same with the usual PATH, batch commands run here (no SSH). */
+  static SshRun startWithPath(Path dir, String label, Path config, String... options) throws IOException {
+    return start(dir, label, config, true, options);
+  }
+
+  private static SshRun start(Path dir, String label, Path config, boolean localBatch, String... options)
+      throws IOException {
     List<String> argv = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
         System.getProperty("java.class.path"), "org.daisyjava.launcher.Main", "--backend", "slurm"));
     argv.addAll(List.of(options));
@@ -39,8 +49,10 @@ final class SshRun {
     Path err = dir.resolve(label + ".err");
     ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
-    // no sbatch, squeue or scancel on this side
-    pb.environment().put("PATH", dir.resolve("no-batch-commands-here").toString());
+    if (!localBatch) {
+      // no sbatch, squeue or scancel on this side
+      pb.environment().put("PATH", dir.resolve("no-batch-commands-here").toString());
+    }
     pb.environment().remove("SSH_AUTH_SOCK");
     return new SshRun(pb.start(), out, err);
   }
