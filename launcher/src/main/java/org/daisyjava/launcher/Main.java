@@ -19,6 +19,7 @@ import org.apache.commons.cli.ParseException;
 import org.daisyjava.launcher.config.ConfigException;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.doctor.Doctor;
 import org.daisyjava.launcher.plan.PlanCommand;
 
 /** {@code daisy-launch}: run, resume or plan a pipeline. */
@@ -38,6 +39,9 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals("plan")) {
       return plan(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (args.length > 0 && args[0].equals("doctor")) {
+      return Doctor.run(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
     Options options = launchOptions();
     CommandLine cl;

@@ -64,7 +64,8 @@ public final class SchedulerAddresses {
       }
       boolean own = false;
       for (InetAddress a : resolved) {
-        own |= !a.isAnyLocalAddress() && local.contains(withoutScope(a));
+        // loopback (all of 127.0.0.0/8 on Linux) is this machine whatever the interface list says
+        own |= !a.isAnyLocalAddress() && (a.isLoopbackAddress() || local.contains(withoutScope(a)));
       }
       if (!own) {
         List<String> got = new ArrayList<>();

@@ -57,6 +57,7 @@ class SchedulerAddressesTest {
     java.util.Set<java.net.InetAddress> local = java.util.Set.of(java.net.InetAddress.getByName("10.9.9.9"));
     SchedulerAddresses.checkOwn(List.of("10.9.9.9"), "c.yaml", local);
     org.junit.jupiter.api.Assertions.assertThrows(org.daisyjava.launcher.run.LaunchException.class,
-        () -> SchedulerAddresses.checkOwn(List.of("10.9.9.9", "127.0.0.1"), "c.yaml", local));
+        () -> SchedulerAddresses.checkOwn(List.of("10.9.9.9", "10.9.9.8"), "c.yaml", local));
+    SchedulerAddresses.checkOwn(List.of("127.0.0.2"), "c.yaml", local); // loopback is always this machine
   }
 }

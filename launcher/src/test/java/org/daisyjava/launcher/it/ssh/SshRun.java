@@ -39,10 +39,24 @@ final class SshRun {
     return start(dir, label, config, true, options);
   }
 
+  /** {@code daisy-launch doctor --backend slurm OPTIONS CONFIG}, with no batch command on the PATH. */
+  static SshRun doctor(Path dir, String label, Path config, String... options) throws IOException {
+    return start(dir, label, config, false, "doctor", options);
+  }
+
   private static SshRun start(Path dir, String label, Path config, boolean localBatch, String... options)
       throws IOException {
+    return start(dir, label, config, localBatch, null, options);
+  }
+
+  private static SshRun start(Path dir, String label, Path config, boolean localBatch, String command,
+      String... options) throws IOException {
     List<String> argv = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), "org.daisyjava.launcher.Main", "--backend", "slurm"));
+        System.getProperty("java.class.path"), "org.daisyjava.launcher.Main"));
+    if (command != null) {
+      argv.add(command);
+    }
+    argv.addAll(List.of("--backend", "slurm"));
     argv.addAll(List.of(options));
     argv.add(config.toString());
     Path out = dir.resolve(label + ".out");
