@@ -131,6 +131,8 @@ prepare() {
     key "$STATE_DIR/client_$t" "$t"
   done
   key "$STATE_DIR/client_ed25519_encrypted" ed25519 "$PASSPHRASE"
+  # for the test that loads the encrypted key into an ssh-agent of its own
+  printf '%s\n' "$PASSPHRASE" >"$STATE_DIR/client_ed25519_encrypted.passphrase"
   cat "$STATE_DIR"/client_{ed25519,rsa,ecdsa,ed25519_encrypted}.pub >"$AUTHORIZED.tmp"
   mv -f "$AUTHORIZED.tmp" "$AUTHORIZED"
   # The server's keys under the name a client looks them up by: [127.0.0.1]:PORT

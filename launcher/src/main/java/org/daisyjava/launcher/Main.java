@@ -150,13 +150,14 @@ public final class Main {
   private static int usageError(String message, Options options, PrintStream err) {
     err.println("daisy-launch: " + message);
     err.println("usage: daisy-launch [options] CONFIG.yaml | daisy-launch plan [--json] CONFIG.yaml"
-        + " (--help for options)");
+        + " | daisy-launch doctor [options] CONFIG.yaml (--help for options)");
     return ExitCode.USAGE;
   }
 
   private static void printHelp(Options options, PrintStream out) {
     new HelpFormatter().printHelp(new PrintWriter(out, true), 100,
-        "daisy-launch [options] CONFIG.yaml\n       daisy-launch plan [--json] CONFIG.yaml",
+        "daisy-launch [options] CONFIG.yaml\n       daisy-launch plan [--json] CONFIG.yaml"
+            + "\n       daisy-launch doctor [--ssh ...] [--dry-run] CONFIG.yaml",
         "Run (or resume) the blockwise pipeline in CONFIG.yaml.\n\nOptions:", options, 2, 2,
         "\nExit codes: 0 all blocks done, 1 some blocks failed or orphaned, 2 usage or config"
             + " error, 3 the cluster refused or lost the run, 130 interrupted.");

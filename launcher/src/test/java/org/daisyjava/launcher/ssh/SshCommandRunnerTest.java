@@ -130,6 +130,46 @@ class SshCommandRunnerTest {
     assertTrue(e.getMessage().contains(key + " is encrypted") && e.getMessage().contains("ssh-add"), e.getMessage());
   }
 
+  /** The same encrypted key works once it is in an ssh-agent (one this test starts and stops). */
+  @Test
+  void anEncryptedKeyWorksThroughSshAgent() throws Exception {
+    Path key = LocalSshd.clientKey("ed25519_encrypted");
+    Path sock = tmp.resolve("agent.sock");
+    Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("agent.log").toFile()).start();
+    try {
+      for (int i = 0; i < 200 && !Files.exists(sock); i++) {
+        Thread.sleep(50);
+      }
+      Path askpass = tmp.resolve("askpass.sh");
+      Files.writeString(askpass, "#!/bin/sh\ncat '" + key + ".passphrase'\n");
+      askpass.toFile().setExecutable(true);
+      ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+      add.environment().putAll(java.util.Map.of("SSH_AUTH_SOCK", sock.toString(), "SSH_ASKPASS", askpass.toString(),
+          "SSH_ASKPASS_REQUIRE", "force", "DISPLAY", ":0"));
+      Process p = add.start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), "ssh-add: " + out);
+      try (SshCommandRunner r = SshCommandRunner.open(target(key, LocalSshd.knownHosts()), sock.toString())) {
+        assertEquals("root\n", r.run(List.of("id", "-un"), null, T).stdout());
+      }
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
+  }
+
+  @Test
+  void aCommandThatOutlivesItsTimeoutFailsAndTheSessionStaysUsable() throws Exception {
+    try (SshCommandRunner r = SshCommandRunner.open(target(LocalSshd.clientKey("ed25519"), LocalSshd.knownHosts()), null)) {
+      java.io.IOException e = assertThrows(java.io.IOException.class,
+          () -> r.run(List.of("sleep", "30"), null, Duration.ofSeconds(1)));
+      assertTrue(e.getMessage().contains("sleep on 127.0.0.1 did not finish within 1 s"), e.getMessage());
+      assertEquals("ok\n", r.run(List.of("echo", "ok"), null, T).stdout());
+      assertEquals(1, r.connects());
+    }
+  }
+
   @Test
   void aPortNobodyListensOnIsExit3AfterItsRetries() throws Exception {
     int port;
