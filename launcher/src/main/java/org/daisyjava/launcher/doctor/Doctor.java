@@ -222,8 +222,16 @@ public final class Doctor {
             shown = state;
           }
           if (state == JobState.GONE) {
-            ran = shown != null && shown != JobState.PENDING && shown != JobState.HELD || hasLog(dir);
-            report = fromLog(dir);
+            // a last look: the report may have arrived while squeue ran
+            report = serve(router, token);
+            if (report == null) {
+              ran = shown != null && shown != JobState.PENDING && shown != JobState.HELD || hasLog(dir);
+              report = fromLog(dir);
+              if (report != null) {
+                out.println("daisy-launch doctor: the probe's report did not come back over the network;"
+                    + " read it from the job's log");
+              }
+            }
             break;
           }
         }
