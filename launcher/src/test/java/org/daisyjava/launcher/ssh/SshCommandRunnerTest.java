@@ -113,6 +113,16 @@ class SshCommandRunnerTest {
   }
 
   @Test
+  void aMissingKnownHostsFileMeansEveryKeyIsUnknown() throws Exception {
+    Path kh = tmp.resolve("no_known_hosts");
+    LaunchException e = assertThrows(LaunchException.class,
+        () -> SshCommandRunner.open(target(LocalSshd.clientKey("ed25519"), kh), null));
+    assertEquals(ExitCode.CLUSTER, e.exitCode());
+    assertTrue(e.getMessage().contains("is not in " + kh) && e.getMessage().contains("SHA256:"), e.getMessage());
+    assertFalse(Files.exists(kh), "not created");
+  }
+
+  @Test
   void aMissingIdentityFileIsAConfigError() {
     Path missing = tmp.resolve("no_such_key");
     LaunchException e = assertThrows(LaunchException.class,
