@@ -15,6 +15,8 @@ import java.util.logging.SimpleFormatter;
 import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
 import org.daisyjava.launcher.backend.WorkerCommand;
+import org.daisyjava.launcher.backend.CommandRunner;
+import org.daisyjava.launcher.backend.SchedulerAddresses;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.progress.Progress;
@@ -26,6 +28,8 @@ import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.RunDirectory;
 import org.daisyjava.launcher.run.RunLock;
 import org.daisyjava.launcher.run.ScriptText;
+import org.daisyjava.launcher.ssh.LoginNode;
+import org.daisyjava.launcher.ssh.SshCommandRunner;
 import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.daisyjava.scheduler.server.BlockChecker;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
@@ -56,12 +60,22 @@ final class Launch {
 
   /** The command line's run: config from a file, workers from the chosen backend. */
   static int run(PipelineConfig config, LaunchOptions options, PrintStream out, PrintStream err) {
+    CommandRunner runner = null;
     try {
-      return execute(config, options, BackendFactory.forName(backendName(config, options)), out, err)
-          .exitCode();
+      String backend = backendName(config, options);
+      if (!backend.equals("local")) {
+        SchedulerAddresses.checkOwn(config.scheduler().hosts(), sourceName(config));
+      }
+      runner = LoginNode.runnerFor(config, options.ssh(), backend,
+          options.runDir() != null ? options.runDir() : config.runDir(), options.dryRun());
+      return execute(config, options, BackendFactory.forName(backend, runner), out, err).exitCode();
     } catch (LaunchException e) {
       err.println("daisy-launch: " + e.getMessage());
       return e.exitCode();
+    } finally {
+      if (runner instanceof SshCommandRunner ssh) {
+        ssh.close();
+      }
     }
   }
 
@@ -80,11 +94,6 @@ final class Launch {
             + config.tasks().indexOf(t) + "]: missing key 'process' (needed to run task " + t.name()
             + "; 'daisy-launch plan' works without it)");
       }
-    }
-    // ssh: only matters for cluster backends; a local run ignores it
-    if (options.ssh() != null || (config.ssh() != null && !backendName(config, options).equals("local"))) {
-      throw new LaunchException(ExitCode.USAGE, "submitting over SSH (--ssh, ssh:) is not"
-          + " available in this version; run daisy-launch on the login node");
     }
     Path runDirPath = options.runDir() != null ? options.runDir() : config.runDir();
     checkScriptPaths(config);

@@ -20,6 +20,7 @@ import org.daisyjava.launcher.config.ConfigException;
 import org.daisyjava.launcher.backend.BackendRegistry;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.doctor.Doctor;
 import org.daisyjava.launcher.plan.PlanCommand;
 import org.daisyjava.launcher.progress.StatusCommand;
 import org.daisyjava.launcher.run.LaunchException;
@@ -48,6 +49,9 @@ public final class Main {
     if (args.length > 0 && args[0].equals("status")) {
       return StatusCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err,
           out == System.out && System.console() != null);
+    }
+    if (args.length > 0 && args[0].equals("doctor")) {
+      return Doctor.run(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
     Options options = launchOptions();
     CommandLine cl;
@@ -163,14 +167,16 @@ public final class Main {
   private static int usageError(String message, Options options, PrintStream err) {
     err.println("daisy-launch: " + message);
     err.println("usage: daisy-launch [options] CONFIG.yaml | daisy-launch plan [--json] CONFIG.yaml"
-        + " | daisy-launch status [RUN_DIR|CONFIG.yaml] [--watch] (--help for options)");
+        + " | daisy-launch status [RUN_DIR|CONFIG.yaml] [--watch]"
+        + " | daisy-launch doctor [options] CONFIG.yaml (--help for options)");
     return ExitCode.USAGE;
   }
 
   private static void printHelp(Options options, PrintStream out) {
     new HelpFormatter().printHelp(new PrintWriter(out, true), 100,
         "daisy-launch [options] CONFIG.yaml\n       daisy-launch plan [--json] CONFIG.yaml"
-            + "\n       daisy-launch status [RUN_DIR|CONFIG.yaml] [--watch]",
+            + "\n       daisy-launch status [RUN_DIR|CONFIG.yaml] [--watch]"
+            + "\n       daisy-launch doctor [--ssh ...] [--dry-run] CONFIG.yaml",
         "Run (or resume) the blockwise pipeline in CONFIG.yaml.\n\nOptions:", options, 2, 2,
         "\nExit codes: 0 all blocks done, 1 some blocks failed or orphaned, 2 usage or config"
             + " error, 3 the cluster refused or lost the run, 130 interrupted.");

@@ -117,9 +117,11 @@ final class Connector {
   }
 
   private HandshakeResult gaveUp() {
-    LOG.severe(who + ": no scheduler answered at " + String.join(", ", addresses)
-        + " within the connect timeout of " + timeout.toMillis() + " ms");
-    return new HandshakeResult.NotConnected(WorkerExitCodes.NO_SCHEDULER);
+    LOG.severe(WorkerExitCodes.NEVER_CONNECTED_LINE + who + ": no scheduler answered at "
+        + String.join(", ", addresses) + " within the connect timeout of " + timeout.toMillis()
+        + " ms; this node cannot reach the head at those addresses (set scheduler.host to an address"
+        + " of the head that compute nodes reach, and scheduler.port to a range the firewall lets through)");
+    return new HandshakeResult.NotConnected(WorkerExitCodes.NEVER_CONNECTED);
   }
 
   /** A new DEALER connected to {@code address}, or null (logged) if ZeroMQ rejects the address. */

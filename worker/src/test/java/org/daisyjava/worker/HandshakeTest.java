@@ -64,11 +64,11 @@ class HandshakeTest {
   }
 
   @Test
-  void givesUpWithExitCode3WhenNoSchedulerAnswersWithinTheConnectTimeout() throws IOException {
+  void givesUpWithTheNeverConnectedCodeWhenNoSchedulerAnswersWithinTheConnectTimeout() throws IOException {
     String dead = "tcp://127.0.0.1:" + freePort();
     try (RunningWorker worker = RunningWorker.start(List.of(dead), "t",
         WorkerOptions.defaults().withConnectTimeout(Duration.ofMillis(600)))) {
-      assertEquals(WorkerExitCodes.NO_SCHEDULER, worker.awaitExit());
+      assertEquals(WorkerExitCodes.NEVER_CONNECTED, worker.awaitExit());
     }
   }
 

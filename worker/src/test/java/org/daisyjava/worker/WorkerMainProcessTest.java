@@ -59,7 +59,7 @@ class WorkerMainProcessTest {
   }
 
   @Test
-  void exitsWithCode3WhenNoSchedulerAnswers() throws Exception {
+  void exitsWithTheNeverConnectedCodeAndAReasonLineWhenNoSchedulerAnswers() throws Exception {
     Process worker = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
@@ -69,7 +69,11 @@ class WorkerMainProcessTest {
         .redirectOutput(dir.resolve("worker.log").toFile())
         .start();
     assertTrue(worker.waitFor(20, TimeUnit.SECONDS));
-    assertEquals(WorkerExitCodes.NO_SCHEDULER, worker.exitValue());
+    assertEquals(WorkerExitCodes.NEVER_CONNECTED, worker.exitValue());
+    List<String> lines = Files.readAllLines(dir.resolve("worker.log"));
+    assertTrue(lines.stream().anyMatch(l -> l.contains(WorkerExitCodes.NEVER_CONNECTED_LINE)
+            && l.contains("no scheduler answered at tcp://127.0.0.1:") && l.contains("scheduler.host")),
+        "the log says why: " + lines);
   }
 
   private static ProcessHandle awaitDescendant(ProcessHandle root, String command)

@@ -25,6 +25,11 @@ public interface BackendFactory {
     return BackendRegistry.factory(name);
   }
 
+  /** The same, its batch commands run by {@code runner} (on a login node, with --ssh or ssh:). */
+  static BackendFactory forName(String name, CommandRunner runner) throws LaunchException {
+    return BackendRegistry.factory(name, runner);
+  }
+
   /** True if workers bring their own block function (the Java API's in-process workers). */
   default boolean bringsOwnCode() {
     return false;

@@ -2,7 +2,7 @@ package org.daisyjava.launcher.backend;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.launcher.config.BatchSection;
 import org.daisyjava.launcher.run.LaunchException;
@@ -14,18 +14,18 @@ import org.daisyjava.launcher.run.LaunchException;
  * more entry.
  */
 public final class BackendRegistry {
-  /** A backend's name and how to make it. */
-  private record Entry(String name, Supplier<BackendFactory> factory, GridExecutor grid) {}
+  /** A backend's name and how to make it, given what runs its batch commands. */
+  private record Entry(String name, Function<CommandRunner, BackendFactory> factory, GridExecutor grid) {}
 
   private static final List<Entry> ENTRIES = List.of(
-      new Entry("local", LocalBackend.Factory::new, null),
+      new Entry("local", runner -> new LocalBackend.Factory(), null),
       batch(new SlurmExecutor()),
       batch(new LsfExecutor()));
 
   private BackendRegistry() {}
 
   private static Entry batch(GridExecutor grid) {
-    return new Entry(grid.name(), () -> new ClusterBackend.Factory(grid, new LocalCommandRunner()), grid);
+    return new Entry(grid.name(), runner -> new ClusterBackend.Factory(grid, runner), grid);
   }
 
   /** {@code local, slurm, lsf}. */
@@ -44,11 +44,25 @@ public final class BackendRegistry {
     return List.copyOf(out);
   }
 
-  /** The factory of backend {@code name}. */
+  /** The factory of backend {@code name}, its batch commands run on this machine. */
   public static BackendFactory factory(String name) throws LaunchException {
+    return factory(name, new LocalCommandRunner());
+  }
+
+  /** The factory of backend {@code name}, its batch commands run by {@code runner} (e.g. over SSH). */
+  public static BackendFactory factory(String name, CommandRunner runner) throws LaunchException {
+    return entry(name).factory.apply(runner);
+  }
+
+  /** The batch system of backend {@code name}, or null for a backend that is none. */
+  public static GridExecutor executor(String name) throws LaunchException {
+    return entry(name).grid;
+  }
+
+  private static Entry entry(String name) throws LaunchException {
     for (Entry e : ENTRIES) {
       if (e.name.equals(name)) {
-        return e.factory.get();
+        return e;
       }
     }
     throw new LaunchException(ExitCode.USAGE, "unknown backend " + name + " (use one of "

@@ -81,6 +81,7 @@ public final class ClusterBackend implements Backend {
   private final RestartPolicy restarts;
   /** The most elements one array may have; read at the first submission. */
   private int arrayLimit;
+  private final NeverConnectedJobs neverConnected;
   private long nextPollNanos;
   private int pollFailures;
   private long statusCalls;
@@ -175,6 +176,7 @@ public final class ClusterBackend implements Backend {
       tasks.add(new TaskJobs(t));
     }
     this.restarts = new RestartPolicy(server, tasks.size(), config.worker().maxRestarts());
+    this.neverConnected = new NeverConnectedJobs(tasks.size());
   }
 
   /** {@code daisy-<run name>-<run id>}: one name for every job of one launch. */
@@ -193,6 +195,7 @@ public final class ClusterBackend implements Backend {
 
   @Override
   public void supervise(ServerSnapshot snapshot) throws LaunchException {
+    neverConnected.observe(snapshot);
     long now = clock.getAsLong();
     if (now >= nextPollNanos) {
       poll(now);
@@ -202,6 +205,10 @@ public final class ClusterBackend implements Backend {
       TaskSnapshot ts = snapshot.tasks().get(t);
       boolean finished = ts.counts().finished();
       countDeaths(t, tj, finished, snapshot.takenAtNanos());
+      LaunchException unreachable = neverConnected.verdict(t, tj.task.name(), addresses);
+      if (unreachable != null) {
+        throw unreachable;
+      }
       if (finished) {
         cancelPending(tj);
         continue;
@@ -255,6 +262,12 @@ public final class ClusterBackend implements Backend {
         continue;
       }
       Path log = logOf(tj, j);
+      if (neverConnected.ended(t, j.id, log)) {
+        LOG.warning("worker job " + j.id + " of task " + tj.task.name() + " ended before any worker of the"
+            + " task reached the scheduler (" + neverConnected.count(t) + " of " + NeverConnectedJobs.LIMIT
+            + " before the run stops); log " + log);
+        continue;
+      }
       String reason = describe(e, tj.task, log);
       tj.endings.merge(reason, 1, Integer::sum);
       if (tj.endings.size() > KEPT_ENDINGS) {
@@ -531,6 +544,10 @@ public final class ClusterBackend implements Backend {
         int deaths = restarts.deaths(tasks.indexOf(tj));
         if (deaths > 0) {
           s += ", " + deaths + " lost";
+        }
+        String unreached = neverConnected.status(tasks.indexOf(tj));
+        if (!unreached.isEmpty()) {
+          s += ", " + unreached;
         }
         return s;
       }

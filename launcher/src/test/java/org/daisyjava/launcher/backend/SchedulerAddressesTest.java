@@ -31,4 +31,33 @@ class SchedulerAddressesTest {
     List<String> addresses = SchedulerAddresses.of(List.of(), 5555);
     assertEquals(hosts.stream().map(h -> "tcp://" + h + ":5555").toList(), addresses);
   }
+
+  @Test
+  void configuredHostsMustBeAddressesOfThisMachine() throws Exception {
+    List<String> own = new java.util.ArrayList<>(List.of("127.0.0.1", "localhost"));
+    for (java.net.InetAddress a : SchedulerAddresses.localAddresses()) {
+      own.add(a.getHostAddress());
+    }
+    SchedulerAddresses.checkOwn(own, "run.yaml");
+    SchedulerAddresses.checkOwn(List.of(), "run.yaml");
+    // TEST-NET-1 (RFC 5737) literals: never any machine's address, and no lookup is needed
+    for (String foreign : List.of("192.0.2.1", "0.0.0.0")) {
+      org.daisyjava.launcher.run.LaunchException e = org.junit.jupiter.api.Assertions.assertThrows(
+          org.daisyjava.launcher.run.LaunchException.class,
+          () -> SchedulerAddresses.checkOwn(List.of("127.0.0.1", foreign), "run.yaml"));
+      assertEquals(org.daisyjava.launcher.ExitCode.USAGE, e.exitCode());
+      assertTrue(e.getMessage().startsWith("run.yaml: scheduler.host: '" + foreign + "' is not an address of this"
+          + " machine"), e.getMessage());
+      assertTrue(e.getMessage().contains("127.0.0.1"), "lists the machine's own addresses: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void theCheckComparesResolvedAddressesWithTheInterfaces() throws Exception {
+    java.util.Set<java.net.InetAddress> local = java.util.Set.of(java.net.InetAddress.getByName("10.9.9.9"));
+    SchedulerAddresses.checkOwn(List.of("10.9.9.9"), "c.yaml", local);
+    org.junit.jupiter.api.Assertions.assertThrows(org.daisyjava.launcher.run.LaunchException.class,
+        () -> SchedulerAddresses.checkOwn(List.of("10.9.9.9", "10.9.9.8"), "c.yaml", local));
+    SchedulerAddresses.checkOwn(List.of("127.0.0.2"), "c.yaml", local); // loopback is always this machine
+  }
 }
