@@ -4,6 +4,7 @@ import static org.daisyjava.launcher.it.local.LaunchHarness.logged;
 import static org.daisyjava.launcher.it.local.LaunchHarness.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,9 @@ class FullDiskTest {
     try {
       Launched l = LaunchHarness.start(dir, "--run-dir", runDir.toString(),
           config(1, blockLog, mount.resolve("fill"), marker).toString());
-      assertTrue(l.awaitWhileRunning(() -> Files.exists(marker)), "the run ended before the disk was filled");
+      if (!l.awaitWhileRunning(() -> Files.exists(marker))) {
+        fail("the run ended before the disk was filled: " + l.await().output());
+      }
       long filledAt = System.nanoTime();
       full = l.await();
       fillToExitMillis = (System.nanoTime() - filledAt) / 1_000_000;
