@@ -54,7 +54,8 @@ class ConfigLoaderTest {
     assertEquals(8, t.numWorkers());
     assertEquals(2, t.maxRetries());
     assertEquals(Duration.ofMinutes(10), t.timeout());
-    assertEquals(BlockCode.of(BlockCode.Kind.CLASS, "org.example.Predict"), t.process());
+    assertEquals(new BlockCode(BlockCode.Kind.CLASS, "org.example.Predict",
+        Map.of(BlockCode.VOXEL_SIZE_OPTION, "1,1,1")), t.process(), "the voxel size travels to class code");
     assertEquals(BlockCode.of(BlockCode.Kind.COMMAND, "test -f out/$DAISY_BLOCK_ID.done"), t.check());
     assertEquals("gpu", t.slurm().partition());
     assertEquals(1, t.slurm().gpus());
