@@ -39,6 +39,9 @@ public final class Main {
     if (args.length > 0 && args[0].equals("plan")) {
       return plan(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
+    if (args.length > 0 && args[0].equals("view")) {
+      return org.daisyjava.launcher.view.ViewCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     Options options = launchOptions();
     CommandLine cl;
     try {
