@@ -26,10 +26,19 @@ public final class GaussianSmooth implements BlockFunction {
   private ZarrArray output;
   private GaussianKernel kernel;
 
+  private ExampleArgs args;
+
   @Override
-  public void setup(WorkerContext context) throws IOException {
-    ExampleArgs args = new ExampleArgs(context);
+  public void setup(WorkerContext context) {
+    args = new ExampleArgs(context);
     kernel = new GaussianKernel(args.number("sigma", 2), args.number("truncate", 3));
+  }
+
+  /**
+   * Opens the arrays on the first block, not in setup: workers may start before the upstream
+   * task has created its array, but a block is only handed out once the blocks it reads are done.
+   */
+  private void open() throws IOException {
     ZarrGroup group = ZarrGroup.open(args.container());
     input = group.openArray(args.string("input", "raw"));
     output = group.openOrCreateArray(args.string("output", "smoothed"),
@@ -39,6 +48,9 @@ public final class GaussianSmooth implements BlockFunction {
 
   @Override
   public void process(Block block) throws IOException {
+    if (output == null) {
+      open();
+    }
     Roi read = block.readRoi();
     Roi write = block.writeRoi();
     int[] shape = new int[read.dims()];

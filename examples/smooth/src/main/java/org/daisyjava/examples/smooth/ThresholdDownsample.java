@@ -25,14 +25,20 @@ public final class ThresholdDownsample implements BlockFunction {
   private int factor;
   private double threshold;
 
+  private ExampleArgs args;
+
   @Override
-  public void setup(WorkerContext context) throws IOException {
-    ExampleArgs args = new ExampleArgs(context);
+  public void setup(WorkerContext context) {
+    args = new ExampleArgs(context);
     factor = (int) args.number("factor", 2);
     threshold = args.number("threshold", 60);
     if (factor < 1) {
       throw new IllegalArgumentException("args.factor must be at least 1");
     }
+  }
+
+  /** Opens the arrays on the first block: the upstream array may not exist when workers start. */
+  private void open() throws IOException {
     ZarrGroup group = ZarrGroup.open(args.container());
     input = group.openArray(args.string("input", "smoothed"));
     int dims = input.shape().length;
@@ -47,6 +53,9 @@ public final class ThresholdDownsample implements BlockFunction {
 
   @Override
   public void process(Block block) throws IOException {
+    if (output == null) {
+      open();
+    }
     ArrayBlock in = input.read(block.writeRoi());
     long[] s = in.shape();
     if (s.length != 3) {
