@@ -36,11 +36,13 @@ import org.daisyjava.persistence.ZarrArray;
  *
  * <p>Arguments: {@code WORKDIR ROOT PYTHON} (the work directory on the disk to measure, the
  * repository root, and a python3 with zarr-python and scipy); {@code -Dbench.edge} the volume's
- * edge (default 1024).
+ * edge (default 1024); {@code -Dbench.parts} which parts to run (default {@code copy,cp,smooth}).
  */
 public final class PersistenceBench {
   private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
   private static final int EDGE = Integer.getInteger("bench.edge", 1024);
+  private static final List<String> PARTS =
+      List.of(System.getProperty("bench.parts", "copy,cp,smooth").split(","));
   private static final int CHUNK = 64;
   private static final int BLOCK = 128;
 
@@ -57,10 +59,27 @@ public final class PersistenceBench {
     System.out.printf(Locale.ROOT, "volume %d^3 uint8 = %.0f MiB, chunks %d^3, blocks %d^3, zstd 3, work dir %s%n",
         EDGE, bytes / 1048576.0, CHUNK, BLOCK, work);
     long t0 = System.nanoTime();
-    generate(input);
-    System.out.printf(Locale.ROOT, "input written in %.1f s (not measured): %.0f MiB of chunk files%n",
-        (System.nanoTime() - t0) / 1e9, size(input) / 1048576.0);
+    if (PARTS.contains("copy") || PARTS.contains("cp")) {
+      generate(input);
+    }
+    if (Files.exists(input)) {
+      System.out.printf(Locale.ROOT, "input written in %.1f s (not measured): %.0f MiB of chunk files%n",
+          (System.nanoTime() - t0) / 1e9, size(input) / 1048576.0);
+    }
 
+    if (PARTS.contains("copy")) {
+      copy(work, root, input, bytes);
+    }
+    if (PARTS.contains("cp")) {
+      cp(work, input, bytes);
+    }
+    if (PARTS.contains("smooth")) {
+      smooth(work, root, python);
+    }
+    deleteTree(work);
+  }
+
+  private static void copy(Path work, Path root, Path input, long bytes) throws Exception {
     double[] copy = new double[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
       Path output = work.resolve("output.zarr");
@@ -86,6 +105,10 @@ public final class PersistenceBench {
           bytes / 1048576.0 / copy[r]);
     }
     report("blockwise read+write, 2 workers (MiB/s of volume)", rates(copy, bytes));
+    deleteTree(work.resolve("output.zarr"));
+  }
+
+  private static void cp(Path work, Path input, long bytes) throws Exception {
 
     double[] cpChunks = new double[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
@@ -109,8 +132,9 @@ public final class PersistenceBench {
     Files.deleteIfExists(raw);
     Files.deleteIfExists(work.resolve("raw-copy.bin"));
     deleteTree(work.resolve("cp-chunks"));
-    deleteTree(work.resolve("output.zarr"));
+  }
 
+  private static void smooth(Path work, Path root, String python) throws Exception {
     double[] java = new double[REPEATS];
     double[] py = new double[REPEATS];
     String stream = "exec python3 examples/smooth-python/smooth.py";
@@ -124,7 +148,6 @@ public final class PersistenceBench {
     }
     report("examples/smooth.yaml, 256^3, Java worker (s)", java);
     report("examples/smooth-python/smooth.yaml, Python stream worker (s)", py);
-    deleteTree(work);
   }
 
   private static double smooth(Path work, Path root, String example, String name, String stream,

@@ -268,8 +268,14 @@ public final class ArrayBlock {
     }
   }
 
-  /** The elements as bytes in {@code order}, C order. */
+  /**
+   * The elements as bytes in {@code order}, C order. For 1-byte types this is the block's own
+   * array, not a copy (chunk encoding only reads it): callers must not change it.
+   */
   byte[] toBytes(ByteOrder order) {
+    if (data instanceof byte[] a) {
+      return a;
+    }
     ByteBuffer b = ByteBuffer.allocate(size * type.size()).order(order);
     if (data instanceof byte[] a) {
       b.put(a);
@@ -289,8 +295,14 @@ public final class ArrayBlock {
     return b.array();
   }
 
-  /** A block of {@code shape} from bytes in {@code order}, C order. */
+  /**
+   * A block of {@code shape} from bytes in {@code order}, C order. For 1-byte types the block
+   * wraps {@code bytes} itself (a decoded chunk, owned by nobody else).
+   */
   static ArrayBlock fromBytes(DataType type, long[] shape, byte[] bytes, ByteOrder order) {
+    if (type.size() == 1) {
+      return wrap(type, bytes, shape);
+    }
     ArrayBlock block = allocate(type, shape);
     if (bytes.length != (long) block.size * type.size()) {
       throw new IllegalArgumentException(bytes.length + " bytes for " + block.size + " elements of "

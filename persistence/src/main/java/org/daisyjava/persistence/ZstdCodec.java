@@ -2,6 +2,7 @@ package org.daisyjava.persistence;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.IOException;
 
 /**
@@ -11,10 +12,22 @@ import java.io.IOException;
 final class ZstdCodec implements BytesCodec {
   private final int level;
   private final boolean checksum;
+  // One (de)compression context per thread, kept: a context holds its window and tables (about
+  // a MiB at level 3), too much to allocate and free for every chunk of a few hundred KiB.
+  // Contexts are not thread-safe, hence one per thread; worker threads are few and long-lived.
+  private final ThreadLocal<ZstdCompressCtx> compressor;
+  private final ThreadLocal<ZstdDecompressCtx> decompressor;
 
   ZstdCodec(int level, boolean checksum) {
     this.level = level;
     this.checksum = checksum;
+    this.compressor = ThreadLocal.withInitial(() -> {
+      ZstdCompressCtx ctx = new ZstdCompressCtx();
+      ctx.setLevel(level == 0 ? Zstd.defaultCompressionLevel() : level);
+      ctx.setChecksum(checksum);
+      return ctx;
+    });
+    this.decompressor = ThreadLocal.withInitial(ZstdDecompressCtx::new);
   }
 
   int level() {
@@ -28,11 +41,7 @@ final class ZstdCodec implements BytesCodec {
   @Override
   public byte[] encode(byte[] raw) throws IOException {
     try {
-      try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-        ctx.setLevel(level == 0 ? Zstd.defaultCompressionLevel() : level);
-        ctx.setChecksum(checksum);
-        return ctx.compress(raw);
-      }
+      return compressor.get().compress(raw);
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       throw cannotLoad("zstd", e);
     }
@@ -42,10 +51,7 @@ final class ZstdCodec implements BytesCodec {
   public byte[] decode(byte[] encoded, int expected) throws IOException {
     try {
       byte[] out = new byte[expected];
-      long got = Zstd.decompressByteArray(out, 0, expected, encoded, 0, encoded.length);
-      if (Zstd.isError(got)) {
-        throw new ZarrException("zstd: corrupt chunk: " + Zstd.getErrorName(got));
-      }
+      int got = decompressor.get().decompressByteArray(out, 0, expected, encoded, 0, encoded.length);
       if (got != expected) {
         throw new ZarrException("zstd: chunk gave " + got + " bytes, expected " + expected);
       }
