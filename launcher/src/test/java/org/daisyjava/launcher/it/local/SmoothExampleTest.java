@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.daisyjava.launcher.it.local.LaunchHarness.Finished;
 import org.daisyjava.launcher.it.local.LaunchHarness.Launched;
+import org.daisyjava.scheduler.checkpoint.CheckpointLog;
+import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,14 +137,17 @@ class SmoothExampleTest {
     Path config = config("smooth.yaml", run, null);
     Path smoothed = run.resolve("smooth.zarr").resolve("smoothed");
     Launched first = LaunchHarness.start(dir, config.toString());
-    // some but not all of the 8 smoothed blocks written: the kill lands in the middle task
-    boolean midRun = first.awaitWhileRunning(() -> chunks(smoothed) >= 2);
+    // the first smoothed chunk is in: the kill lands in the middle task (or early in the last)
+    boolean midRun = first.awaitWhileRunning(() -> chunks(smoothed) >= 1);
     assertTrue(midRun && first.isAlive(), "the run ended before the kill: " + first.stdout());
     List<ProcessHandle> workers = first.descendants();
     first.signal("KILL");
     assertEquals(137, first.await().exitCode());
     LaunchHarness.awaitExit(workers, "orphaned workers after the kill");
-    assertTrue(chunks(smoothed) < 8, "every smoothed block finished before the kill");
+    Recovery logged = CheckpointLog.recover(run.resolve("checkpoint.log"));
+    long done = logged.done(0).cardinality() + logged.done(1).cardinality() + logged.done(2).cardinality();
+    System.out.println("SmoothExampleTest: killed with " + done + " of 24 blocks logged: " + logged.report());
+    assertTrue(done < 24, "every block was logged before the kill: nothing left to resume");
 
     Finished resumed = LaunchHarness.run(dir, "--resume", config.toString());
     assertEquals(0, resumed.exitCode(), resumed.output());
