@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * @param kind which of the four
  * @param value the class name, the command line, or the built-in's name
  * @param options extra settings of a built-in ({@code seconds}, {@code probability}, {@code dir}),
- *     as strings
+ *     as strings; for a class also its {@code args:} (keys prefixed {@link #ARG_PREFIX}) and the
+ *     task's voxel size ({@link #VOXEL_SIZE_OPTION})
  */
 public record BlockCode(Kind kind, String value, Map<String, String> options) {
   public enum Kind {
@@ -48,6 +49,27 @@ public record BlockCode(Kind kind, String value, Map<String, String> options) {
       throw new IllegalArgumentException(kind.key() + " must not be empty");
     }
     options = options == null ? Map.of() : Map.copyOf(new TreeMap<>(options));
+  }
+
+  /**
+   * Prefix of the option keys that hold a class's {@code args:}. Prefixed, so that no arg name
+   * can be taken for a kind's key ({@code class}, {@code command}, ...) where options travel
+   * beside the kind, as in the welcome message.
+   */
+  public static final String ARG_PREFIX = "arg.";
+
+  /** Option key of the task's voxel size for class code, comma-separated ({@code 4,4,8}). */
+  public static final String VOXEL_SIZE_OPTION = "task.voxel_size";
+
+  /** A class's {@code args:} by name (without {@link #ARG_PREFIX}), in name order; empty if none. */
+  public Map<String, String> args() {
+    Map<String, String> args = new TreeMap<>();
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      if (e.getKey().startsWith(ARG_PREFIX)) {
+        args.put(e.getKey().substring(ARG_PREFIX.length()), e.getValue());
+      }
+    }
+    return java.util.Collections.unmodifiableMap(args);
   }
 
   public static BlockCode of(Kind kind, String value) {

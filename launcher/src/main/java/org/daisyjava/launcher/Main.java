@@ -53,6 +53,9 @@ public final class Main {
     if (args.length > 0 && args[0].equals("doctor")) {
       return Doctor.run(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
+    if (args.length > 0 && args[0].equals("view")) {
+      return org.daisyjava.launcher.view.ViewCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     Options options = launchOptions();
     CommandLine cl;
     try {

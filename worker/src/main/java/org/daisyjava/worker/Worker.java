@@ -149,7 +149,7 @@ public final class Worker {
       Welcome welcome = connected.welcome();
       who = "worker " + welcome.workerId();
       LiveWorkerContext context =
-          new LiveWorkerContext(task, welcome.workerId(), runDir(welcome, who));
+          new LiveWorkerContext(task, welcome.workerId(), runDir(welcome, who), welcome.process());
       BlockRunner code =
           BlockRunners.forWelcome(welcome.process(), options.function(), userClasses);
       Queue<RunnerEvent> events = new ConcurrentLinkedQueue<>();

@@ -1,6 +1,9 @@
 package org.daisyjava.worker;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.daisyjava.core.Coordinate;
 
 /** What a {@link BlockFunction} may know about the worker running it. */
 public interface WorkerContext {
@@ -18,4 +21,17 @@ public interface WorkerContext {
    * try, 2 on the first retry, and so on. 0 while no block is being processed (e.g. in setup).
    */
   int attempt();
+
+  /**
+   * The {@code args:} of the task's {@code process: {class: ..., args: {...}}}, by name, as
+   * strings (lists comma-separated); empty when there are none.
+   */
+  default Map<String, String> args() {
+    return Map.of();
+  }
+
+  /** The task's {@code voxel_size}, if the config gives one (ROIs are in world units). */
+  default Optional<Coordinate> voxelSize() {
+    return Optional.empty();
+  }
 }

@@ -227,6 +227,23 @@ class ProcessKindsTest {
   }
 
   @Test
+  void classArgsAndVoxelSizeReachSetup() throws IOException {
+    BlockCode cls = new BlockCode(Kind.CLASS, ContextRecordingFunction.class.getName(),
+        Map.of(BlockCode.ARG_PREFIX + "sigma", "2", BlockCode.ARG_PREFIX + "class", "x",
+            BlockCode.VOXEL_SIZE_OPTION, "4,4,8"));
+    try (FakeScheduler scheduler = new FakeScheduler();
+        RunningWorker worker = RunningWorker.start(scheduler, "t", WorkerOptions.defaults())) {
+      scheduler.welcome(5, cls, 200, 25, runDir.toString());
+      scheduler.expect(Acquire.class);
+      scheduler.sendBlock(block("t", 1), 1);
+      assertTrue(expectRelease(scheduler).success());
+      finish(scheduler, worker);
+    }
+    assertEquals(List.of("args={class=x, sigma=2} voxel=(4, 4, 8)"),
+        Files.readAllLines(runDir.resolve("context.log")));
+  }
+
+  @Test
   void missingClassMakesTheWorkerLeaveWithCode4() {
     BlockCode cls = BlockCode.of(Kind.CLASS, "org.example.NoSuchPredict");
     try (FakeScheduler scheduler = new FakeScheduler();

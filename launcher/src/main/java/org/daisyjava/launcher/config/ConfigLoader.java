@@ -240,6 +240,12 @@ public final class ConfigLoader {
       upstream = up.isList() ? up.stringList() : List.of(up.string());
     }
     BlockCode process = code(t.get("process"), BUILTINS);
+    if (process != null && process.kind() == BlockCode.Kind.CLASS && voxel != null) {
+      // class code learns the task's voxel size through its context (WorkerContext.voxelSize)
+      Map<String, String> options = new LinkedHashMap<>(process.options());
+      options.put(BlockCode.VOXEL_SIZE_OPTION, Coordinate.of(voxel).toCsv());
+      process = new BlockCode(process.kind(), process.value(), options);
+    }
     BlockCode check = code(t.get("check"), CHECK_BUILTINS);
     FailureLimit maxFailures = t.get("max_failures") == null
         ? FailureLimit.DEFAULT : failureLimit(t.get("max_failures"));
@@ -338,6 +344,7 @@ public final class ConfigLoader {
       known.add(k.key());
     }
     builtins.values().forEach(known::addAll);
+    known.add("args"); // with class
     n.allowOnly(known);
     Map<String, ConfigNode> entries = n.entries();
     List<String> kinds = new ArrayList<>();
@@ -378,13 +385,40 @@ public final class ConfigLoader {
         options.put(opt, builtinOption(opt, o));
       }
     } else {
-      n.allowOnly(Set.of(kind.key()));
+      n.allowOnly(kind == BlockCode.Kind.CLASS ? Set.of(kind.key(), "args") : Set.of(kind.key()));
       if (kind == BlockCode.Kind.CLASS
           && !value.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
         throw valueNode.error("not a Java class name: '" + value + "'");
       }
+      if (kind == BlockCode.Kind.CLASS && n.get("args") != null) {
+        options.putAll(classArgs(n.get("args")));
+      }
     }
     return new BlockCode(kind, value, options);
+  }
+
+  /**
+   * {@code args:} of a class process: a mapping of names to scalars or lists of scalars (lists
+   * reach the class comma-separated), at most 64 entries of at most 4096 characters each.
+   */
+  private static Map<String, String> classArgs(ConfigNode args) throws ConfigException {
+    Map<String, ConfigNode> entries = args.entries();
+    if (entries.size() > 64) {
+      throw args.error("at most 64 args, got " + entries.size());
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigNode> e : entries.entrySet()) {
+      if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_.-]{0,63}")) {
+        throw e.getValue().error("arg name must be letters, digits, '_', '.' or '-'");
+      }
+      ConfigNode v = e.getValue();
+      String value = v.isList() ? String.join(",", v.stringList()) : v.text();
+      if (value.length() > 4096) {
+        throw v.error("longer than 4096 characters");
+      }
+      out.put(BlockCode.ARG_PREFIX + e.getKey(), value);
+    }
+    return out;
   }
 
   private static String builtinOption(String opt, ConfigNode o) throws ConfigException {

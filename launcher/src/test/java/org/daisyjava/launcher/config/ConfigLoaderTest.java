@@ -57,7 +57,8 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMinutes(10), t.timeout());
     assertEquals(new FailureLimit.Blocks(10), t.maxFailures());
     assertEquals(Map.of("MODEL", "unet"), t.env());
-    assertEquals(BlockCode.of(BlockCode.Kind.CLASS, "org.example.Predict"), t.process());
+    assertEquals(new BlockCode(BlockCode.Kind.CLASS, "org.example.Predict",
+        Map.of(BlockCode.VOXEL_SIZE_OPTION, "1,1,1")), t.process(), "the voxel size travels to class code");
     assertEquals(BlockCode.of(BlockCode.Kind.COMMAND, "test -f out/$DAISY_BLOCK_ID.done"), t.check());
     assertEquals("gpu", slurm(t).partition());
     assertEquals(1, slurm(t).gpus());
