@@ -16,12 +16,16 @@ import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
+import org.daisyjava.launcher.observe.RunEvents;
+import org.daisyjava.launcher.observe.RunListener;
+import org.daisyjava.launcher.observe.RunModel;
 import org.daisyjava.launcher.progress.Progress;
 import org.daisyjava.launcher.progress.RunReport;
 import org.daisyjava.launcher.progress.Summary;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.RunDirectory;
+import org.daisyjava.launcher.web.RunOutputs;
 import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.daisyjava.scheduler.server.BlockChecker;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
@@ -66,6 +70,11 @@ final class Launch {
 
   static Result execute(PipelineConfig config, LaunchOptions options, BackendFactory backends,
       PrintStream out, PrintStream err) throws LaunchException {
+    return execute(config, options, backends, out, err, List.of());
+  }
+
+  static Result execute(PipelineConfig config, LaunchOptions options, BackendFactory backends,
+      PrintStream out, PrintStream err, List<RunListener> listeners) throws LaunchException {
     for (TaskConfig t : config.tasks()) {
       if (t.process() == null && !backends.bringsOwnCode()) {
         throw new LaunchException(ExitCode.USAGE, sourceName(config) + ":" + t.line() + ": tasks["
@@ -119,6 +128,9 @@ final class Launch {
     SchedulerServer server = new SchedulerServer(state, settings, log);
     log.attach(server);
     long started = System.nanoTime();
+    RunEvents run = RunOutputs.standard(new RunModel.RunInfo(config.name(), dir.root().toString(),
+        backendName(config, options), config.graph()), dir, config.scheduler().web(), out, listeners, started, resumed);
+    server.observe(run.observer());
     SignalTrap signals = new SignalTrap();
     if (!backends.bringsOwnCode()) {
       signals.install(); // the command line's run; a library must not take over a JVM's signals
@@ -135,6 +147,7 @@ final class Launch {
         throw new LaunchException(ExitCode.USAGE, "cannot start the scheduler: " + e.getMessage());
       }
       LOG.info("scheduler listening on port " + port);
+      run.started();
       backend = backends.create(config, dir, server, port, key);
       Progress progress = new Progress(out, System.console() != null, options.quiet(),
           config.scheduler().statusInterval(), dir.statusFile(), backend::status);
@@ -155,6 +168,7 @@ final class Launch {
           break;
         }
         progress.tick(last);
+        run.tick(last);
         signals.sleep(TICK_MILLIS);
       }
       if (state0.equals("finished") && fatal == null) {
@@ -174,11 +188,13 @@ final class Launch {
         progress.finish(last, state0);
         writeSummary(dir, last, state0);
         Summary.print(out, last, state0, dir.root().toString(), seconds(started));
+        run.ended(last, state0);
         throw fatal;
       }
       progress.finish(last, state0);
       writeSummary(dir, last, state0);
       Summary.print(out, last, state0, dir.root().toString(), seconds(started));
+      run.ended(last, state0);
       exit = state0.equals("interrupted") ? ExitCode.INTERRUPTED : exitCodeOf(last);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -194,6 +210,7 @@ final class Launch {
         Thread.currentThread().interrupt();
       }
       log.close();
+      run.close();
       if (logFile != null) {
         Logger.getLogger("").removeHandler(logFile);
         logFile.close();

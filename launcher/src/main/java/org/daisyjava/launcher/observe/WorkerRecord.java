@@ -1,0 +1,56 @@
+package org.daisyjava.launcher.observe;
+
+import java.util.Arrays;
+
+/** What the run knows about one worker session. Owned by {@link RunModel}, under its lock. */
+final class WorkerRecord {
+  final RunEvent.WorkerRef ref;
+  final long pid;
+  final long joinedNanos;
+  long leftNanos = -1;
+  boolean lost;
+  String reason;
+  long blocksDone;
+  long blocksFailed;
+  long busyNanos;
+  long lastActivityNanos;
+  /** From /proc for a worker process on this machine; -1 while unknown. */
+  double cpuSeconds = -1;
+  long peakRssBytes = -1;
+  /** Blocks held, in the order handed out: the first is the one running. */
+  private long[] held = new long[4];
+  private int heldCount;
+
+  WorkerRecord(RunEvent.WorkerRef ref, long pid, long joinedNanos) {
+    this.ref = ref;
+    this.pid = pid;
+    this.joinedNanos = joinedNanos;
+    this.lastActivityNanos = joinedNanos;
+  }
+
+  void hold(long block) {
+    if (heldCount == held.length) {
+      held = Arrays.copyOf(held, held.length * 2);
+    }
+    held[heldCount++] = block;
+  }
+
+  void drop(long block) {
+    for (int i = 0; i < heldCount; i++) {
+      if (held[i] == block) {
+        System.arraycopy(held, i + 1, held, i, heldCount - i - 1);
+        heldCount--;
+        return;
+      }
+    }
+  }
+
+  /** The block it runs now, or -1. */
+  long current() {
+    return heldCount == 0 ? -1 : held[0];
+  }
+
+  boolean connected() {
+    return leftNanos < 0;
+  }
+}
