@@ -147,7 +147,7 @@
       for (var a = 0; a < n - 2; a++) { pos[a] = Math.min(pos[a] || 0, map.cells[a] - 1); }
       var rowsOf = slice(map, pos);
       var rows = rowsOf.length, cols = rowsOf[0].length;
-      var size = Math.max(1, Math.min(14, Math.floor(Math.min(520 / cols, 300 / rows))));
+      var size = Math.max(1, Math.min(40, Math.floor(Math.min(520 / cols, 320 / rows))));
       var canvas = el('canvas', { width: cols * size, height: rows * size, id: 'map-' + ti });
       var ctx = canvas.getContext('2d');
       var counts = { d: 0, p: 0, r: 0, w: 0, f: 0, o: 0 };
@@ -213,7 +213,7 @@
     var t = clear(document.getElementById('workers'));
     t.appendChild(el('tr', {}, el('th', { text: 'id' }), el('th', { 'class': 'text', text: 'task' }),
       el('th', { 'class': 'text', text: 'host' }), el('th', { 'class': 'text', text: 'job' }), el('th', { text: 'current block' }),
-      el('th', { text: 'blocks' }), el('th', { text: 'failed' }), el('th', { text: 'busy' }), el('th', { text: 'last seen' }),
+      el('th', { text: 'blocks' }), el('th', { text: 'failed' }), el('th', { text: 'busy' }), el('th', { text: 'last block' }),
       el('th', { 'class': 'text', text: 'state' }), el('th', { 'class': 'text', text: 'log' })));
     d.workers.forEach(function (w) {
       var log = w.log ? (live ? el('a', { href: 'log?worker=' + w.id, text: 'log' }) : el('span', { 'class': 'small', text: w.log })) : '-';
