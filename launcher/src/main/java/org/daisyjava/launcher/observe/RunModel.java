@@ -61,6 +61,13 @@ public final class RunModel {
   private final ArrayDeque<RunEvent> queued = new ArrayDeque<>();
   private long droppedEvents;
   private final ArrayDeque<long[]> recent = new ArrayDeque<>(); // {nanos, completed per task...}
+  /**
+   * Per task, workers holding a block: the blocks actually running, since a worker runs its
+   * blocks one after the other (the counts' {@code running} also holds prefetched blocks).
+   */
+  private final long[] busyWorkers;
+  /** The most blocks that ran at once, per task (exact: kept here, not sampled). */
+  private final long[] maxBusy;
   private final boolean[] taskStarted;
   private final boolean[] taskFinished;
   private final long[] lastProgressNanos;
@@ -81,6 +88,8 @@ public final class RunModel {
       trends[t] = new DurationTrend();
     }
     series = new TimeSeries(taskCount);
+    busyWorkers = new long[taskCount];
+    maxBusy = new long[taskCount];
     taskStarted = new boolean[taskCount];
     taskFinished = new boolean[taskCount];
     lastProgressNanos = new long[taskCount];
@@ -169,6 +178,10 @@ public final class RunModel {
     maps[task].started(block);
     WorkerRecord w = workers.get(worker);
     if (w != null) {
+      if (w.held() == 0) {
+        busyWorkers[task]++;
+        maxBusy[task] = Math.max(maxBusy[task], busyWorkers[task]);
+      }
       w.hold(block);
       w.lastActivityNanos = System.nanoTime();
     }
@@ -180,7 +193,9 @@ public final class RunModel {
     long now = System.nanoTime();
     WorkerRecord w = workers.get(worker);
     if (w != null) {
-      w.drop(block);
+      if (w.drop(block) && w.held() == 0) {
+        busyWorkers[task]--;
+      }
       w.lastActivityNanos = now;
       w.busyNanos += runNanos;
     }
@@ -239,7 +254,7 @@ public final class RunModel {
       for (int i = 0; i < taskCount && i < s.tasks().size(); i++) {
         TaskCounts c = s.tasks().get(i).counts();
         done[i] = c.completed() - c.skipped();
-        busy[i] = c.running();
+        busy[i] = busyWorkers[i];
       }
       series.sample(Math.max(0, t), done, busy);
       long[] r = new long[taskCount + 1];
@@ -317,7 +332,7 @@ public final class RunModel {
       out.add(new TaskView(info.graph().taskName(i), c, rate, eta, h.count(), h.quantile(0.5) / 1e6,
           h.quantile(0.9) / 1e6, h.quantile(0.99) / 1e6, h.maxNanos() / 1e6,
           h.count() == 0 ? 0 : h.sumNanos() / 1e6 / h.count(), trends[i].millisPerMinute(),
-          series.meanRunning(i), series.maxRunning(i), ts == null ? 0 : ts.workers(),
+          series.meanRunning(i), maxBusy[i], ts == null ? 0 : ts.workers(),
           ts == null ? 0 : ts.workersLost()));
     }
     return out;

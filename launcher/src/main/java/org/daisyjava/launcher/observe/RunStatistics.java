@@ -29,7 +29,9 @@ import org.daisyjava.scheduler.server.ServerSnapshot;
  *
  * A block's duration is measured by the scheduler: from when it started running on its worker
  * (handed out, or the release of the block before it on the same worker) to its release, so it
- * includes one message's latency. The trend is the least-squares slope of durations over the run
+ * includes one message's latency; when a worker's releases queue up at the scheduler (a loaded
+ * head node) one of them gets the time of both. Concurrency is the blocks running at once
+ * (workers holding a block; prefetched blocks do not count), mean over the run and max. The trend is the least-squares slope of durations over the run
  * (positive: blocks got slower). CPU time and peak RSS are known only for worker processes on
  * this machine (see {@link ProcessProbe}); elsewhere they are null.
  */

@@ -17,16 +17,14 @@ final class TimeSeries {
   /** [point][task]: completed (without skipped), running. */
   private long[][] completed = new long[MAX_POINTS][];
   private long[][] running = new long[MAX_POINTS][];
-  /** Time-weighted sum of running blocks and the largest seen, per task (from every sample). */
+  /** Time-weighted sum of running blocks per task (from every sample). */
   private final double[] runningSeconds;
-  private final long[] maxRunning;
   private double lastSample = -1;
   private long[] lastRunning;
 
   TimeSeries(int tasks) {
     this.tasks = tasks;
     this.runningSeconds = new double[tasks];
-    this.maxRunning = new long[tasks];
   }
 
   /** A sample at {@code t} seconds into the run; kept as a point if a step has passed. */
@@ -35,9 +33,6 @@ final class TimeSeries {
       for (int i = 0; i < tasks; i++) {
         runningSeconds[i] += lastRunning[i] * (t - lastSample);
       }
-    }
-    for (int i = 0; i < tasks; i++) {
-      maxRunning[i] = Math.max(maxRunning[i], busy[i]);
     }
     lastSample = t;
     lastRunning = busy.clone();
@@ -76,10 +71,6 @@ final class TimeSeries {
   /** Mean blocks running over the run so far. */
   double meanRunning(int task) {
     return lastSample <= 0 ? 0 : runningSeconds[task] / lastSample;
-  }
-
-  long maxRunning(int task) {
-    return maxRunning[task];
   }
 
   /** Copies: seconds, then per point completed and running of {@code task}. */

@@ -35,14 +35,21 @@ final class WorkerRecord {
     held[heldCount++] = block;
   }
 
-  void drop(long block) {
+  /** False if it did not hold {@code block}. */
+  boolean drop(long block) {
     for (int i = 0; i < heldCount; i++) {
       if (held[i] == block) {
         System.arraycopy(held, i + 1, held, i, heldCount - i - 1);
         heldCount--;
-        return;
+        return true;
       }
     }
+    return false;
+  }
+
+  /** Blocks held (one running, the others prefetched). */
+  int held() {
+    return heldCount;
   }
 
   /** The block it runs now, or -1. */

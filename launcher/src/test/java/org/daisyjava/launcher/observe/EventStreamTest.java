@@ -91,6 +91,19 @@ class EventStreamTest {
         && e.get("error").asText().contains("stopped responding")), events.toString());
     assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("worker_joined")
         && e.get("worker").get("id").asLong() == lostId));
+    // the workers were processes on this machine: their CPU time and peak memory come from /proc
+    JsonNode stats = JSON.readTree(Files.readString(dir.resolve("run/summary.json"))).get("statistics");
+    assertTrue(stats.get("workers").size() >= 3, stats.toString());
+    int measured = 0;
+    for (JsonNode w : stats.get("workers")) {
+      if (w.get("seconds").asDouble() > 3) { // sampled every 2 s: a worker living longer was seen
+        assertTrue(w.get("cpu_seconds").asDouble() > 0 && w.get("peak_rss_bytes").asLong() > 1 << 20, w.toString());
+        measured++;
+      }
+    }
+    // the two first workers live through the whole run (the 1 s of the lost worker's silence and
+    // its replacement's JVM start), which is longer than 3 s
+    assertTrue(measured >= 1, stats.toString());
     assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("task_finished")
         && e.get("failed").asLong() == 1 && e.get("completed").asLong() == 29), events.toString());
   }

@@ -84,6 +84,9 @@ class RunStatisticsTest {
       JsonNode js = stats.get("tasks").get(t.name());
       assertEquals(t.blocksRun(), js.get("blocks_run").asLong());
       assertEquals(t.p50Millis(), js.get("duration_ms").get("p50").asDouble(), 0.01);
+      // two serial workers: at most two blocks run at once (prefetched ones do not count)
+      assertTrue(t.maxConcurrency() >= 1 && t.maxConcurrency() <= 2, t.toString());
+      assertTrue(t.meanConcurrency() > 0 && t.meanConcurrency() <= 2, t.toString());
     }
     assertTrue(views.get(0).p50Millis() < views.get(2).p50Millis(), views.toString());
     // every block was run by one of the workers, and each worker was busy part of its life
