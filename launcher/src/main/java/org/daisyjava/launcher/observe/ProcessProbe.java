@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /**
  * CPU time and peak memory of worker processes on this machine, read from Linux's /proc (the
  * protocol does not carry them, so workers on other hosts stay unknown). A worker's hello names
- * its host and pid; while it is connected the pid is its process. Sampled every two seconds on
+ * its host and pid; while it is connected the pid is its process. Sampled every second on
  * the supervising thread; the last sample before a worker leaves is what the statistics show.
  *
  * <p>{@code /proc/PID/stat} fields 14 and 15 are user and system time in clock ticks; the kernel
@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * {@code /proc/PID/status}'s {@code VmHWM} is the peak resident set in kB.
  */
 final class ProcessProbe {
-  private static final long EVERY_NANOS = 2_000_000_000L;
+  private static final long EVERY_NANOS = 1_000_000_000L;
   private static final double USER_HZ = 100.0;
   private static final Path PROC = Path.of("/proc");
   private final String localHost = localHost();

@@ -33,12 +33,12 @@ class EventStreamTest {
     String body = "case $DAISY_WRITE_OFFSET in"
         + " 50) echo \"simulated: cannot read chunk 50\" >&2; exit 7;;"
         + " 100) if [ ! -e " + marker + " ]; then touch " + marker + "; kill -9 $PPID; sleep 5; fi;;"
-        + " esac; sleep 0.01";
+        + " esac; sleep 0.1";
     Path config = dir.resolve("events.yaml");
     Files.writeString(config, """
         name: events
         run_dir: %s
-        scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 5, status_interval: 1s, web: "off"}
+        scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 25, status_interval: 1s, web: "off"}
         tasks:
           - name: a
             total_roi: {offset: [0], shape: [300]}
@@ -78,17 +78,18 @@ class EventStreamTest {
       assertTrue(f.get("worker").get("id").asLong() > 0, f.toString());
     }
 
-    // the killed worker: lost, with why, and the block it held failed because of it
-    List<JsonNode> lost = events.stream().filter(e -> e.get("event").asText().equals("worker_lost")).toList();
-    assertEquals(1, lost.size(), events.toString());
-    JsonNode loss = lost.get(0);
+    // the killed worker: its block failed because it stopped responding, and it was lost with
+    // that reason (a starved machine may lose other workers too: only the killed one is certain)
+    JsonNode killedBlock = events.stream().filter(e -> e.get("event").asText().equals("block_failed")
+        && e.get("block_id").asLong() == 10 && e.get("error").asText().contains("stopped responding"))
+        .findFirst().orElseThrow(() -> new AssertionError("no failure of the killed worker's block: " + events));
+    assertTrue(killedBlock.get("retry").asBoolean(), killedBlock.toString());
+    long lostId = killedBlock.get("worker").get("id").asLong();
+    JsonNode loss = events.stream().filter(e -> e.get("event").asText().equals("worker_lost")
+        && e.get("worker").get("id").asLong() == lostId).findFirst()
+        .orElseThrow(() -> new AssertionError("the killed worker is not lost: " + events));
     assertTrue(loss.get("reason").asText().contains("stopped responding"), loss.toString());
-    assertTrue(loss.get("worker").has("job"), loss.toString());
-    long lostId = loss.get("worker").get("id").asLong();
-    assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("block_failed")
-        && e.get("block_id").asLong() == 10 && e.get("retry").asBoolean()
-        && e.get("worker").get("id").asLong() == lostId
-        && e.get("error").asText().contains("stopped responding")), events.toString());
+    assertTrue(loss.get("worker").has("job") && loss.get("worker").has("log"), loss.toString());
     assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("worker_joined")
         && e.get("worker").get("id").asLong() == lostId));
     // the workers were processes on this machine: their CPU time and peak memory come from /proc
@@ -96,13 +97,12 @@ class EventStreamTest {
     assertTrue(stats.get("workers").size() >= 3, stats.toString());
     int measured = 0;
     for (JsonNode w : stats.get("workers")) {
-      if (w.get("seconds").asDouble() > 3) { // sampled every 2 s: a worker living longer was seen
+      if (w.get("seconds").asDouble() > 1.5) { // sampled every 1 s: a worker living longer was seen
         assertTrue(w.get("cpu_seconds").asDouble() > 0 && w.get("peak_rss_bytes").asLong() > 1 << 20, w.toString());
         measured++;
       }
     }
-    // the two first workers live through the whole run (the 1 s of the lost worker's silence and
-    // its replacement's JVM start), which is longer than 3 s
+    // a worker that survives lives through the killed worker's 5 s of silence: longer than 1.5 s
     assertTrue(measured >= 1, stats.toString());
     assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("task_finished")
         && e.get("failed").asLong() == 1 && e.get("completed").asLong() == 29), events.toString());

@@ -94,6 +94,14 @@ class LivePageBrowserTest {
     return m.group(1) + " " + m.group(2).replace("&quot;", "\"");
   }
 
+  private static String evalQuietly(DevTools page, String expression) {
+    try {
+      return page.eval(expression);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   private void screenshot(String chromium, String url, String name) throws Exception {
     Path shots = Path.of("target", "screenshots");
     Files.createDirectories(shots);
@@ -157,6 +165,20 @@ class LivePageBrowserTest {
       assertNotEquals(first, third);
       assertTrue(third.contains("\"d\":0") && third.contains("\"w\":"), third);
       screenshot(chromium, url + "#s0=2", "live-page.png");
+
+      // the slider itself, clicked at its right end through the browser's input: the last layer
+      try (DevTools page = DevTools.open(chromium, dir.resolve("devtools-profile"), url)) {
+        String rect = "(function(){var s=document.getElementById('slider-0-0'); if(!s) return null;"
+            + " var r=s.getBoundingClientRect(); return (r.right-2)+','+(r.top+r.height/2);})()";
+        LauncherProcess.await(() -> evalQuietly(page, rect) != null, "the slider on the page");
+        String[] xy = page.eval(rect).split(",");
+        page.click(Double.parseDouble(xy[0]), Double.parseDouble(xy[1]));
+        String slice = "(function(){var e=document.getElementById('slice-0'); return e.getAttribute('data-pos')"
+            + "+' '+e.getAttribute('data-counts');})()";
+        LauncherProcess.await(() -> String.valueOf(evalQuietly(page, slice)).startsWith("3 "), "the slice to move");
+        assertEquals("3 {\"d\":0,\"p\":0,\"r\":0,\"w\":16,\"f\":0,\"o\":0}", page.eval(slice));
+        assertTrue(page.eval("location.hash").contains("s0=3"), "the slice is kept in the address");
+      }
 
       Files.createFile(gate);
       assertEquals(1, p.await(), "one block failed");
