@@ -42,6 +42,11 @@ public final class LauncherProcess implements AutoCloseable {
     }
   }
 
+  /** Sends {@code signal} (INT, TERM) to the launcher with kill(1). */
+  public void signal(String signal) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
   /** Waits for the launcher to exit; its exit code. */
   public int await() throws InterruptedException {
     if (!process.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS)) {
