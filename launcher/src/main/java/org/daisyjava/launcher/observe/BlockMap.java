@@ -19,6 +19,9 @@ final class BlockMap {
   private final int[] done;
   private final int[] running;
   private final int[] failed;
+  /** Per axis up to {@link #LOOKUP_LIMIT} grid indices: the cell coordinate of each (no division). */
+  private final int[][] lookup;
+  private static final long LOOKUP_LIMIT = 1 << 16;
 
   BlockMap(long[] gridShape) {
     grid = gridShape.clone();
@@ -41,6 +44,17 @@ final class BlockMap {
       perAxis[a] = new long[cells[a]];
       for (int k = 0; k < cells[a]; k++) {
         perAxis[a][k] = firstOf(a, k + 1) - firstOf(a, k);
+      }
+    }
+    lookup = new int[grid.length][];
+    for (int a = 0; a < grid.length; a++) {
+      if (grid[a] <= LOOKUP_LIMIT) {
+        lookup[a] = new int[(int) grid[a]];
+        for (int k = 0; k < cells[a]; k++) {
+          for (long g = firstOf(a, k); g < firstOf(a, k + 1); g++) {
+            lookup[a][(int) g] = k;
+          }
+        }
       }
     }
     int n = (int) product(cells);
@@ -77,27 +91,39 @@ final class BlockMap {
       long g = rest % grid[a];
       rest /= grid[a];
       long c = cells[a];
-      // cell k holds g iff k <= g * c / grid < k + 1 (the inverse of firstOf); g * c fits in a
-      // long below 1.4e14 blocks along the axis, beyond that estimate and correct
-      int k = grid[a] <= Long.MAX_VALUE / c ? (int) (g * c / grid[a]) : (int) (g / (double) grid[a] * c);
-      while (k + 1 < c && firstOf(a, k + 1) <= g) {
-        k++;
-      }
-      while (k > 0 && firstOf(a, k) > g) {
-        k--;
-      }
+      int k = lookup[a] != null ? lookup[a][(int) g] : cellAlong(a, g);
       cell += k * stride;
       stride *= (int) c;
     }
     return cell;
   }
 
-  void started(long id) {
-    running[cellOf(id)]++;
+  /**
+   * Cell k holds g iff k <= g * c / grid < k + 1 (the inverse of firstOf); g * c fits in a long
+   * below 1.4e14 blocks along the axis, beyond that estimate and correct.
+   */
+  private int cellAlong(int a, long g) {
+    long c = cells[a];
+    int k = grid[a] <= Long.MAX_VALUE / c ? (int) (g * c / grid[a]) : (int) (g / (double) grid[a] * c);
+    while (k + 1 < c && firstOf(a, k + 1) <= g) {
+      k++;
+    }
+    while (k > 0 && firstOf(a, k) > g) {
+      k--;
+    }
+    return k;
   }
 
-  void ended(long id, boolean failedForGood) {
+  /** Block {@code id} started; returns its cell (for {@link #ended}). */
+  int started(long id) {
     int c = cellOf(id);
+    running[c]++;
+    return c;
+  }
+
+  /** The block in {@code cell} (as {@link #started} returned it) ended. */
+  void ended(int cell, boolean failedForGood) {
+    int c = cell;
     running[c]--;
     if (failedForGood) {
       failed[c]++;

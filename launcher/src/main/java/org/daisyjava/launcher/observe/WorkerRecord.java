@@ -19,6 +19,8 @@ final class WorkerRecord {
   long peakRssBytes = -1;
   /** Blocks held, in the order handed out: the first is the one running. */
   private long[] held = new long[4];
+  /** The block map cell of each held block: computed once when it starts (see BlockMap.cellOf). */
+  private int[] heldCells = new int[4];
   private int heldCount;
 
   WorkerRecord(RunEvent.WorkerRef ref, long pid, long joinedNanos) {
@@ -28,23 +30,27 @@ final class WorkerRecord {
     this.lastActivityNanos = joinedNanos;
   }
 
-  void hold(long block) {
+  void hold(long block, int cell) {
     if (heldCount == held.length) {
       held = Arrays.copyOf(held, held.length * 2);
+      heldCells = Arrays.copyOf(heldCells, heldCells.length * 2);
     }
+    heldCells[heldCount] = cell;
     held[heldCount++] = block;
   }
 
-  /** False if it did not hold {@code block}. */
-  boolean drop(long block) {
+  /** The block map cell of {@code block}, which it no longer holds; -1 if it did not hold it. */
+  int drop(long block) {
     for (int i = 0; i < heldCount; i++) {
       if (held[i] == block) {
+        int cell = heldCells[i];
         System.arraycopy(held, i + 1, held, i, heldCount - i - 1);
+        System.arraycopy(heldCells, i + 1, heldCells, i, heldCount - i - 1);
         heldCount--;
-        return true;
+        return cell;
       }
     }
-    return false;
+    return -1;
   }
 
   /** Blocks held (one running, the others prefetched). */

@@ -14,12 +14,10 @@ class BlockMapTest {
     for (long id = 0; id < 6; id++) {
       assertEquals(id, m.cellOf(id));
     }
-    m.started(0);
-    m.ended(0, false);
+    m.ended(m.started(0), false);
     m.done(0);
     m.started(1);
-    m.started(2);
-    m.ended(2, true);
+    m.ended(m.started(2), true);
     assertEquals("drfwww", m.picture(false));
     assertEquals("drfooo", m.picture(true));
   }
