@@ -189,6 +189,7 @@ public final class RunModel {
       if (w.held() == 0) {
         busyWorkers[task]++;
         maxBusy[task] = Math.max(maxBusy[task], busyWorkers[task]);
+        w.runningSince = clock;
       }
       w.hold(block, cell);
       w.lastActivityNanos = clock;
@@ -207,6 +208,7 @@ public final class RunModel {
       }
       w.lastActivityNanos = now;
       w.busyNanos += runNanos;
+      w.runningSince = now; // the next held block, if any, runs from now
     }
     switch (ending) {
       case SUCCEEDED -> {
@@ -354,8 +356,10 @@ public final class RunModel {
     for (WorkerRecord w : workers.values()) {
       long end = w.connected() ? now : w.leftNanos;
       double life = (end - w.joinedNanos) / 1e9;
+      // a block running now counts as busy time so far (a long block is not an idle worker)
+      long busy = w.busyNanos + (w.held() > 0 && w.connected() ? Math.max(0, now - w.runningSince) : 0);
       out.add(new WorkerView(w.ref, w.connected(), w.lost, w.reason, w.blocksDone, w.blocksFailed,
-          w.current(), life <= 0 ? 0 : Math.min(1, w.busyNanos / 1e9 / life), (w.joinedNanos - startNanos) / 1e9,
+          w.current(), life <= 0 ? 0 : Math.min(1, busy / 1e9 / life), (w.joinedNanos - startNanos) / 1e9,
           w.connected() ? -1 : (w.leftNanos - startNanos) / 1e9, (now - w.lastActivityNanos) / 1e9,
           w.cpuSeconds, w.peakRssBytes));
     }

@@ -13,6 +13,8 @@ final class WorkerRecord {
   long blocksDone;
   long blocksFailed;
   long busyNanos;
+  /** Since when (model clock) the block it runs now has run; meaningful while it holds one. */
+  long runningSince;
   long lastActivityNanos;
   /** From /proc for a worker process on this machine; -1 while unknown. */
   double cpuSeconds = -1;
