@@ -445,6 +445,7 @@ public final class SchedulerServer implements AutoCloseable {
   private void commit(int task, long id, boolean skipped) {
     if (recorder == null) {
       state.succeeded(task, id, skipped);
+      observer.blockDone(task, id, skipped);
       return;
     }
     long seq = recorder.record(task, id, skipped);
