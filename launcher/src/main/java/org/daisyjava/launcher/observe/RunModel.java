@@ -43,7 +43,7 @@ public final class RunModel {
   /** One worker now; times in seconds, -1 where unknown. */
   public record WorkerView(WorkerRef ref, boolean connected, boolean lost, String reason, long blocksDone,
       long blocksFailed, long currentBlock, double busyFraction, double joinedSeconds, double leftSeconds,
-      double idleSeconds, double cpuSeconds, long peakRssBytes) {}
+      double idleSeconds, double heardSeconds, double cpuSeconds, long peakRssBytes) {}
 
   /** A task's block map: grid and cell shapes and one state character per cell (see BlockMap). */
   public record MapView(String task, long[] gridShape, int[] cellShape, String states) {}
@@ -143,6 +143,11 @@ public final class RunModel {
       }
 
       @Override
+      public void workerHeard(long worker) {
+        heard(worker);
+      }
+
+      @Override
       public void blockStarted(int task, long block, long worker, int attempt) {
         started(task, block, worker);
       }
@@ -180,6 +185,13 @@ public final class RunModel {
     w.lost = lost;
     w.reason = reason;
     queue(new RunEvent.WorkerLeft(System.currentTimeMillis(), w.ref, lost, reason, w.blocksDone));
+  }
+
+  private synchronized void heard(long worker) {
+    WorkerRecord w = workers.get(worker);
+    if (w != null) {
+      w.lastHeardNanos = System.nanoTime(); // once a second per worker: a clock read is cheap here
+    }
   }
 
   private synchronized void started(int task, long block, long worker) {
@@ -361,6 +373,7 @@ public final class RunModel {
       out.add(new WorkerView(w.ref, w.connected(), w.lost, w.reason, w.blocksDone, w.blocksFailed,
           w.current(), life <= 0 ? 0 : Math.min(1, busy / 1e9 / life), (w.joinedNanos - startNanos) / 1e9,
           w.connected() ? -1 : (w.leftNanos - startNanos) / 1e9, (now - w.lastActivityNanos) / 1e9,
+          (now - Math.max(w.lastHeardNanos, w.lastActivityNanos)) / 1e9,
           w.cpuSeconds, w.peakRssBytes));
     }
     return out;

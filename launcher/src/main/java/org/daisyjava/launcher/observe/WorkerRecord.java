@@ -16,6 +16,8 @@ final class WorkerRecord {
   /** Since when (model clock) the block it runs now has run; meaningful while it holds one. */
   long runningSince;
   long lastActivityNanos;
+  /** When its last heartbeat came (System.nanoTime); its joining counts as one. */
+  long lastHeardNanos;
   /** From /proc for a worker process on this machine; -1 while unknown. */
   double cpuSeconds = -1;
   long peakRssBytes = -1;
@@ -30,6 +32,7 @@ final class WorkerRecord {
     this.pid = pid;
     this.joinedNanos = joinedNanos;
     this.lastActivityNanos = joinedNanos;
+    this.lastHeardNanos = joinedNanos;
   }
 
   void hold(long block, int cell) {

@@ -89,6 +89,7 @@ final class RunDocument {
       m.put("failed", w.blocksFailed());
       m.put("busy_fraction", Math.round(w.busyFraction() * 1000) / 1000.0);
       m.put("idle_seconds", Math.round(w.idleSeconds() * 10) / 10.0);
+      m.put("heard_seconds", Math.round(w.heardSeconds() * 10) / 10.0);
       m.put("joined_seconds", Math.round(w.joinedSeconds() * 10) / 10.0);
       m.put("left_seconds", w.leftSeconds() < 0 ? null : Math.round(w.leftSeconds() * 10) / 10.0);
       m.put("connected", w.connected());

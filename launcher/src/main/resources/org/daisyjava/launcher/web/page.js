@@ -213,7 +213,7 @@
     var t = clear(document.getElementById('workers'));
     t.appendChild(el('tr', {}, el('th', { text: 'id' }), el('th', { 'class': 'text', text: 'task' }),
       el('th', { 'class': 'text', text: 'host' }), el('th', { 'class': 'text', text: 'job' }), el('th', { text: 'current block' }),
-      el('th', { text: 'blocks' }), el('th', { text: 'failed' }), el('th', { text: 'busy' }), el('th', { text: 'last block' }),
+      el('th', { text: 'blocks' }), el('th', { text: 'failed' }), el('th', { text: 'busy' }), el('th', { text: 'last block' }), el('th', { text: 'last heard' }),
       el('th', { 'class': 'text', text: 'state' }), el('th', { 'class': 'text', text: 'log' })));
     d.workers.forEach(function (w) {
       var log = w.log ? (live ? el('a', { href: 'log?worker=' + w.id, text: 'log' }) : el('span', { 'class': 'small', text: w.log })) : '-';
@@ -222,6 +222,7 @@
         el('td', { text: w.current_block === null ? '-' : w.current_block }), el('td', { text: w.blocks }),
         el('td', { text: w.failed }), el('td', { text: Math.round(100 * w.busy_fraction) + '%' }),
         el('td', { text: w.connected ? duration(w.idle_seconds) + ' ago' : '-' }),
+        el('td', { text: w.connected ? duration(w.heard_seconds) + ' ago' : '-' }),
         el('td', { 'class': 'text', text: w.connected ? 'connected' : (w.lost ? 'lost: ' : 'left: ') + w.reason }),
         el('td', { 'class': 'text' }, log)));
     });

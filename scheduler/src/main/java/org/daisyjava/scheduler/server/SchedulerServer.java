@@ -340,7 +340,9 @@ public final class SchedulerServer implements AutoCloseable {
     } else if (m instanceof Goodbye g) {
       LOG.fine(() -> s.describe() + " says goodbye" + (g.reason() == null ? "" : ": " + g.reason()));
       bury(s, "left (" + (g.reason() == null ? "goodbye" : g.reason()) + ")", false);
-    } else if (!(m instanceof Heartbeat)) {
+    } else if (m instanceof Heartbeat) {
+      observer.workerHeard(s.id);
+    } else {
       drop(s, "unexpected " + m.type() + " message from a worker");
     }
   }

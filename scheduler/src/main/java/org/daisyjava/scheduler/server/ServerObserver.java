@@ -29,6 +29,9 @@ public interface ServerObserver {
   /** A worker is gone: left in order ({@code lost} false) or lost. Called after its blocks ended. */
   default void workerLeft(long worker, int task, String reason, boolean lost) {}
 
+  /** A heartbeat came from a worker (about once per heartbeat interval). */
+  default void workerHeard(long worker) {}
+
   /** A block was handed to a worker. */
   default void blockStarted(int task, long block, long worker, int attempt) {}
 

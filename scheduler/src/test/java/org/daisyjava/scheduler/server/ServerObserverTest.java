@@ -36,6 +36,11 @@ class ServerObserverTest {
     }
 
     @Override
+    public void workerHeard(long worker) {
+      calls.add("heard " + worker);
+    }
+
+    @Override
     public void blockStarted(int task, long block, long worker, int attempt) {
       calls.add("started " + block + " on " + worker + " attempt " + attempt);
     }
@@ -65,6 +70,7 @@ class ServerObserverTest {
     server.start();
     try (RawWorker a = new RawWorker(server.port()); RawWorker b = new RawWorker(server.port())) {
       long wa = a.hello("a", null).workerId();
+      a.send(new Message.Heartbeat());
       a.send(new Acquire());
       Assign first = assertInstanceOf(Assign.class, a.next());
       a.send(new Release(first.block().id(), true, null));
@@ -90,6 +96,7 @@ class ServerObserverTest {
       server.close();
       List<String> expected = List.of(
           "joined " + wa + " 0 localhost",
+          "heard " + wa,
           "started " + first.block().id() + " on " + wa + " attempt 1",
           "ended " + first.block().id() + " SUCCEEDED",
           "done " + first.block().id(),
