@@ -73,6 +73,7 @@ public final class ZmqBench {
         List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null))),
         Boolean.getBoolean("bench.nolog") ? null : log);
     log.attach(server);
+    ObservedRun observed = ObservedRun.attach(server, graph, dir); // -Dbench.observe=off|model|page
     int port = server.start();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Process> procs = new ArrayList<>();
@@ -94,6 +95,7 @@ public final class ZmqBench {
     long done = 0;
     while (true) {
       TaskCounts c = server.snapshot().tasks().get(0).counts();
+      observed.tick(server.snapshot());
       done = c.completed();
       if (tWarm == 0 && done >= warm) {
         tWarm = System.nanoTime();
@@ -109,6 +111,7 @@ public final class ZmqBench {
     }
     server.close();
     log.close();
+    observed.close();
     double steady = (total - warm) / ((tEnd - tWarm) / 1e9);
     System.out.printf("%-28s %d worker%s: %,9.0f blocks/s steady, %,7d blocks in %5.2f s wall (incl. JVM start)%n",
         conflict ? "3-D with conflicts (" + total + ")" : "no conflicts (" + total + ")", workers,

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.daisyjava.launcher.backend.InProcessBackend;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
+import org.daisyjava.launcher.observe.RunListener;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.TaskCounts;
@@ -65,7 +66,8 @@ public final class Daisy {
         options.heartbeatInterval, options.heartbeatLiveness);
     LaunchOptions launch = new LaunchOptions(null, "local", options.resume, false, runDir, null, true);
     PrintStream out = options.output != null ? options.output : new PrintStream(OutputStream.nullOutputStream());
-    Launch.Result r = Launch.execute(config, launch, new InProcessBackend.Factory(functions, checks), out, out);
+    Launch.Result r = Launch.execute(config, launch, new InProcessBackend.Factory(functions, checks), out, out,
+        options.listeners);
     Map<String, TaskCounts> counts = new LinkedHashMap<>();
     for (TaskSnapshot t : r.snapshot().tasks()) {
       counts.put(t.name(), t.counts());
@@ -81,9 +83,16 @@ public final class Daisy {
     private final Duration heartbeatInterval;
     private final int heartbeatLiveness;
     private final PrintStream output;
+    private final List<RunListener> listeners;
 
     private Options(String name, Path runDir, boolean resume, Duration heartbeatInterval,
         int heartbeatLiveness, PrintStream output) {
+      this(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output, List.of());
+    }
+
+    private Options(String name, Path runDir, boolean resume, Duration heartbeatInterval,
+        int heartbeatLiveness, PrintStream output, List<RunListener> listeners) {
+      this.listeners = listeners;
       this.name = name;
       this.runDir = runDir;
       this.resume = resume;
@@ -98,25 +107,32 @@ public final class Daisy {
 
     /** The run directory (created; must not hold a run unless resuming). */
     public Options withRunDir(Path dir) {
-      return new Options(name, dir, resume, heartbeatInterval, heartbeatLiveness, output);
+      return new Options(name, dir, resume, heartbeatInterval, heartbeatLiveness, output, listeners);
     }
 
     /** Continue the run in the run directory: blocks in its checkpoint log are skipped. */
     public Options withResume(boolean resume) {
-      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output);
+      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output, listeners);
     }
 
     public Options withName(String name) {
-      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output);
+      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output, listeners);
     }
 
     public Options withHeartbeat(Duration interval, int liveness) {
-      return new Options(name, runDir, resume, interval, liveness, output);
+      return new Options(name, runDir, resume, interval, liveness, output, listeners);
+    }
+
+    /** Adds a listener that follows the run (events, snapshots, statistics; see RunListener). */
+    public Options withListener(RunListener listener) {
+      List<RunListener> all = new java.util.ArrayList<>(listeners);
+      all.add(java.util.Objects.requireNonNull(listener));
+      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output, List.copyOf(all));
     }
 
     /** Where the end-of-run summary goes (default: nowhere). */
     public Options withOutput(PrintStream output) {
-      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output);
+      return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output, listeners);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -19,6 +20,9 @@ import org.daisyjava.launcher.backend.CommandRunner;
 import org.daisyjava.launcher.backend.SchedulerAddresses;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
+import org.daisyjava.launcher.observe.RunEvents;
+import org.daisyjava.launcher.observe.RunListener;
+import org.daisyjava.launcher.observe.RunModel;
 import org.daisyjava.launcher.progress.Progress;
 import org.daisyjava.launcher.progress.RunReport;
 import org.daisyjava.launcher.progress.RunState;
@@ -30,6 +34,7 @@ import org.daisyjava.launcher.run.RunLock;
 import org.daisyjava.launcher.run.ScriptText;
 import org.daisyjava.launcher.ssh.LoginNode;
 import org.daisyjava.launcher.ssh.SshCommandRunner;
+import org.daisyjava.launcher.web.RunOutputs;
 import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.daisyjava.scheduler.server.BlockChecker;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
@@ -88,6 +93,11 @@ final class Launch {
 
   static Result execute(PipelineConfig config, LaunchOptions options, BackendFactory backends,
       PrintStream out, PrintStream err) throws LaunchException {
+    return execute(config, options, backends, out, err, List.of());
+  }
+
+  static Result execute(PipelineConfig config, LaunchOptions options, BackendFactory backends,
+      PrintStream out, PrintStream err, List<RunListener> listeners) throws LaunchException {
     for (TaskConfig t : config.tasks()) {
       if (t.process() == null && !backends.bringsOwnCode()) {
         throw new LaunchException(ExitCode.USAGE, sourceName(config) + ":" + t.line() + ": tasks["
@@ -121,7 +131,7 @@ final class Launch {
       boolean replaceUnstarted = dir.checkUsable(options.resume());
       Recovery recovery = checked == null ? null : dir.recover(geometry);
       return runLocked(config, options, backends, dir, lock, geometry, recovery, replaceUnstarted,
-          signals, out, err);
+          signals, out, err, listeners);
     } finally {
       lock.close();
     }
@@ -130,8 +140,8 @@ final class Launch {
   /** The run itself, with the run directory locked for this launcher. */
   private static Result runLocked(PipelineConfig config, LaunchOptions options,
       BackendFactory backends, RunDirectory dir, RunLock lock, GeometryFingerprint geometry,
-      Recovery recovery, boolean replaceUnstarted, SignalTrap signals, PrintStream out, PrintStream err)
-      throws LaunchException {
+      Recovery recovery, boolean replaceUnstarted, SignalTrap signals, PrintStream out, PrintStream err,
+      List<RunListener> listeners) throws LaunchException {
     String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList(),
         replaceUnstarted);
     Handler logFile = logToRunDir(dir);
@@ -171,6 +181,14 @@ final class Launch {
     SchedulerServer server = new SchedulerServer(state, settings, log);
     log.attach(server);
     long started = System.nanoTime();
+    LongPredicate[] doneBefore = new LongPredicate[n];
+    for (int t = 0; t < n; t++) {
+      doneBefore[t] = resumed[t] == null ? null : resumed[t]::contains;
+    }
+    RunEvents run = RunOutputs.standard(new RunModel.RunInfo(config.name(), dir.root().toString(),
+        backendName(config, options), config.graph()), dir, config.scheduler().web(), out, listeners,
+        started, doneBefore);
+    server.observe(run.observer());
     Backend backend = null;
     Backend[] started0 = {null}; // the progress display asks the backend once it exists
     Progress progress = new Progress(out, System.console() != null, options.quiet(),
@@ -188,6 +206,7 @@ final class Launch {
         throw new LaunchException(ExitCode.USAGE, "cannot start the scheduler: " + e.getMessage());
       }
       LOG.info("scheduler listening on port " + port);
+      run.started();
       LaunchException fatal = null;
       try {
         backend = backends.create(config, dir, server, port, key);
@@ -215,6 +234,7 @@ final class Launch {
           break;
         }
         progress.tick(last);
+        run.tick(last);
         signals.sleep(TICK_MILLIS);
       }
       if (state0.equals("finished") && fatal == null) {
@@ -243,11 +263,13 @@ final class Launch {
         progress.finish(last, RunState.FAILED, reason);
         writeSummary(dir, last, RunState.FAILED, reason, losses);
         Summary.print(out, last, RunState.FAILED, reason, dir.root().toString(), seconds(started), losses);
+        run.ended(last, RunState.FAILED.json());
         throw fatal;
       }
       progress.finish(last, state0);
       writeSummary(dir, last, state0, losses);
       Summary.print(out, last, RunState.fromJson(state0), null, dir.root().toString(), seconds(started), losses);
+      run.ended(last, state0);
       exit = state0.equals("interrupted") ? ExitCode.INTERRUPTED : exitCodeOf(last);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -263,6 +285,7 @@ final class Launch {
         Thread.currentThread().interrupt();
       }
       log.close();
+      run.close();
       if (logFile != null) {
         Logger.getLogger("").removeHandler(logFile);
         logFile.close();

@@ -1,7 +1,9 @@
 package org.daisyjava.launcher.config;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -10,6 +12,7 @@ import java.util.Set;
  * @param hosts addresses offered to workers; empty means probe this machine's addresses
  * @param portLow first port to try (0 = any free port)
  * @param portHigh last port to try (equal to portLow for a single port)
+ * @param web where the live status page listens ({@code web: HOST:PORT}); empty for {@code off}
  */
 public record SchedulerSettings(
     List<String> hosts,
@@ -17,13 +20,15 @@ public record SchedulerSettings(
     int portHigh,
     Duration heartbeatInterval,
     int heartbeatLiveness,
-    Duration statusInterval) {
+    Duration statusInterval,
+    Optional<InetSocketAddress> web) {
 
   static final SchedulerSettings DEFAULTS = new SchedulerSettings(
-      List.of(), 0, 0, Duration.ofSeconds(1), 5, Duration.ofSeconds(30));
+      List.of(), 0, 0, Duration.ofSeconds(1), 5, Duration.ofSeconds(30),
+      Optional.of(InetSocketAddress.createUnresolved("127.0.0.1", 0)));
 
   private static final Set<String> KEYS = Set.of(
-      "host", "port", "heartbeat_interval", "heartbeat_liveness", "status_interval");
+      "host", "port", "heartbeat_interval", "heartbeat_liveness", "status_interval", "web");
 
   /** Time without any message after which a peer counts as dead. */
   public Duration deadAfter() {
@@ -92,6 +97,24 @@ public record SchedulerSettings(
         throw st.error("must be at least 100ms");
       }
     }
-    return new SchedulerSettings(hosts, low, high, hb, liveness, status);
+    return new SchedulerSettings(hosts, low, high, hb, liveness, status, web(n.get("web")));
+  }
+
+  /** {@code off}, or {@code HOST:PORT} with an IP address or name and a port (0 = any free). */
+  private static Optional<InetSocketAddress> web(ConfigNode w) throws ConfigException {
+    if (w == null) {
+      return DEFAULTS.web;
+    }
+    String v = w.string().trim();
+    if (v.equals("off")) {
+      return Optional.empty();
+    }
+    int colon = v.lastIndexOf(':');
+    String host = colon > 0 ? v.substring(0, colon).replaceAll("^\\[|\\]$", "") : "";
+    String port = colon > 0 ? v.substring(colon + 1) : "";
+    if (!host.matches("[A-Za-z0-9.:_\\-%]+") || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
+      throw w.error("expected off or HOST:PORT such as 127.0.0.1:0 (port 0 = any free port), got '" + v + "'");
+    }
+    return Optional.of(InetSocketAddress.createUnresolved(host, Integer.parseInt(port)));
   }
 }

@@ -72,6 +72,8 @@ public final class SchedulerServer implements AutoCloseable {
   private volatile boolean shuttingDown;
   private volatile long durableUpTo;
   private Thread thread;
+  /** Set before {@link #start} (the thread start publishes it), then only read by the loop. */
+  private ServerObserver observer = ServerObserver.NONE;
 
   // ---- owned by the loop thread ----
   private ZMQ.Socket socket;
@@ -122,6 +124,11 @@ public final class SchedulerServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Who sees every worker and block event (see {@link ServerObserver}); call before {@link #start}. */
+  public void observe(ServerObserver o) {
+    observer = o;
   }
 
   /** Runs {@code event} on the loop thread (e.g. to abandon a task). Any thread. */
@@ -340,7 +347,9 @@ public final class SchedulerServer implements AutoCloseable {
             + " found that its code cannot run: " + g.reason());
         state.abandon(s.task, "its code cannot run on any worker: " + g.reason(), s.describe());
       }
-    } else if (!(m instanceof Heartbeat)) {
+    } else if (m instanceof Heartbeat) {
+      observer.workerHeard(s.id);
+    } else {
       drop(s, "unexpected " + m.type() + " message from a worker");
     }
   }
@@ -364,6 +373,7 @@ public final class SchedulerServer implements AutoCloseable {
     }
     WorkerSession s = new WorkerSession(routingId, nextWorkerId++, task, h.name(), h.job(), h.log(), now);
     sessions.put(ByteBuffer.wrap(routingId), s);
+    observer.workerJoined(s.id, task, h.name(), h.host(), h.pid(), h.job(), h.log());
     LOG.fine(() -> "welcome " + s.describe() + " for task " + h.task());
     send(routingId, s, new Welcome(s.id, settings.tasks().get(task).process(),
         settings.heartbeatInterval().toMillis(), settings.liveness(), settings.runDir()));
@@ -399,6 +409,7 @@ public final class SchedulerServer implements AutoCloseable {
       }
       int attempt = state.attempt(s.task, id);
       s.leases.addLast(new Lease(id, attempt, now));
+      observer.blockStarted(s.task, id, s.id, attempt);
       s.waiting--;
       send(s.routingId, s, new Assign(block, attempt));
       return true;
@@ -420,13 +431,16 @@ public final class SchedulerServer implements AutoCloseable {
     if (lease == null) {
       drop(s, "release of block " + r.blockId() + " which it does not hold");
     } else if (r.success()) {
+      observer.blockEnded(s.task, r.blockId(), s.id, lease.attempt, now - lease.clockStart, ServerObserver.Ending.SUCCEEDED, null);
       commit(s.task, r.blockId(), false);
     } else if (shuttingDown) {
+      observer.blockEnded(s.task, r.blockId(), s.id, lease.attempt, now - lease.clockStart, ServerObserver.Ending.STOPPED, r.error());
       LOG.info("block " + r.blockId() + " of task " + state.graph().taskName(s.task)
           + " stopped by the shutdown on " + s.describe() + ": " + firstLine(r.error() == null ? "" : r.error()));
     } else {
       String error = r.error() == null ? "failed (no error text)" : r.error();
       boolean retry = state.failed(s.task, r.blockId(), error, s.describe());
+      observer.blockEnded(s.task, r.blockId(), s.id, lease.attempt, now - lease.clockStart, ending(retry), error);
       LOG.info("block " + r.blockId() + " of task " + state.graph().taskName(s.task) + " failed on "
           + s.describe() + (retry ? " (will retry)" : " for good") + ": " + firstLine(error));
     }
@@ -440,6 +454,7 @@ public final class SchedulerServer implements AutoCloseable {
   private void commit(int task, long id, boolean skipped) {
     if (recorder == null) {
       state.succeeded(task, id, skipped);
+      observer.blockDone(task, id, skipped);
       return;
     }
     long seq = recorder.record(task, id, skipped);
@@ -451,6 +466,7 @@ public final class SchedulerServer implements AutoCloseable {
     while (!committing.isEmpty() && committing.peekFirst()[0] <= upTo) {
       long[] c = committing.pollFirst();
       state.succeeded((int) c[1], c[2], c[3] == 1);
+      observer.blockDone((int) c[1], c[2], c[3] == 1);
     }
   }
 
@@ -518,6 +534,7 @@ public final class SchedulerServer implements AutoCloseable {
     s.release(head.blockId, now);
     String reason = "timed out after " + human(timeout) + " on " + s.describe();
     boolean retry = state.failed(s.task, head.blockId, reason, s.describe());
+    observer.blockEnded(s.task, head.blockId, s.id, head.attempt, now - head.clockStart, ending(retry), reason);
     LOG.info("block " + head.blockId + " of task " + state.graph().taskName(s.task) + " " + reason
         + (retry ? " (will retry)" : " (failed for good)"));
     send(s.routingId, s, new Abandon(head.blockId, reason));
@@ -538,14 +555,17 @@ public final class SchedulerServer implements AutoCloseable {
       if (shuttingDown) {
         LOG.info("block " + l.blockId + " of task " + state.graph().taskName(s.task) + ": "
             + s.describe() + " " + why + " during the shutdown; the block stays unfinished");
+        observer.blockEnded(s.task, l.blockId, s.id, l.attempt, System.nanoTime() - l.clockStart, ServerObserver.Ending.STOPPED, why);
         continue;
       }
       boolean retry = state.failed(s.task, l.blockId, "worker " + why + " while running it",
           s.describe());
+      observer.blockEnded(s.task, l.blockId, s.id, l.attempt, System.nanoTime() - l.clockStart, ending(retry), "worker " + why);
       LOG.info("block " + l.blockId + " of task " + state.graph().taskName(s.task) + ": "
           + s.describe() + " " + why + (retry ? "; block requeued" : "; block failed for good"));
     }
     s.leases.clear();
+    observer.workerLeft(s.id, s.task, why, lost);
   }
 
   private void shutdown() {
@@ -588,6 +608,10 @@ public final class SchedulerServer implements AutoCloseable {
     }
     snapshot = new ServerSnapshot(now, List.copyOf(tasks), state.failures(), dropped,
         state.allFinished(), stopped);
+  }
+
+  private static ServerObserver.Ending ending(boolean retry) {
+    return retry ? ServerObserver.Ending.RETRY : ServerObserver.Ending.FAILED;
   }
 
   private static String firstLine(String s) {

@@ -1,0 +1,98 @@
+package org.daisyjava.launcher.observe;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.daisyjava.scheduler.server.ServerObserver;
+import org.daisyjava.scheduler.server.ServerSnapshot;
+
+/**
+ * The run's lifecycle as listeners see it: hands the scheduler its observer, and on the
+ * supervising thread turns every snapshot into events and calls (see {@link RunListener}). A
+ * listener that throws is logged; the run and the other listeners go on.
+ */
+public final class RunEvents implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RunEvents.class.getName());
+  private final RunModel model;
+  private final List<RunListener> listeners;
+  private final long startNanos;
+  private boolean ended;
+
+  public RunEvents(RunModel model, List<RunListener> listeners, long startNanos) {
+    this.model = model;
+    this.listeners = List.copyOf(listeners);
+    this.startNanos = startNanos;
+  }
+
+  public RunModel model() {
+    return model;
+  }
+
+  /** For {@code SchedulerServer.observe}, before the server starts. */
+  public ServerObserver observer() {
+    return model.observer();
+  }
+
+  /** The run starts (the scheduler is listening). */
+  public void started() {
+    RunModel.RunInfo i = model.info();
+    for (RunListener l : listeners) {
+      call(l, () -> l.started(model));
+    }
+    emit(new RunEvent.RunStarted(System.currentTimeMillis(), i.name(), i.runDir(), i.backend(),
+        IntStream.range(0, i.graph().taskCount()).mapToObj(i.graph()::taskName).toList(), i.graph().totalBlocks()));
+  }
+
+  /** A tick of the launch loop. */
+  public void tick(ServerSnapshot s) {
+    for (RunEvent e : model.tick(s)) {
+      emit(e);
+    }
+    for (RunListener l : listeners) {
+      call(l, () -> l.snapshot(s));
+    }
+  }
+
+  /** The run is over (finished or interrupted); later calls do nothing. */
+  public void ended(ServerSnapshot last, String state) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    tick(last);
+    model.close(last);
+    emit(new RunEvent.RunEnded(System.currentTimeMillis(), state, (System.nanoTime() - startNanos) / 1e9));
+    for (RunListener l : listeners) {
+      call(l, () -> l.ended(last, state));
+    }
+  }
+
+  private void emit(RunEvent e) {
+    for (RunListener l : listeners) {
+      call(l, () -> l.event(e));
+    }
+  }
+
+  private static void call(RunListener l, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "run listener " + l.getClass().getSimpleName() + " failed", e);
+    }
+  }
+
+  /** Closes the listeners that hold resources (files, the page's server). */
+  @Override
+  public void close() {
+    for (RunListener l : listeners) {
+      if (l instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.log(Level.WARNING, "closing " + l.getClass().getSimpleName() + " failed", e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package org.daisyjava.launcher.observe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.RunModel.TaskView;
+import org.daisyjava.launcher.observe.RunModel.WorkerView;
+import org.daisyjava.launcher.run.RunDirectory;
+import org.daisyjava.scheduler.server.ServerSnapshot;
+
+/**
+ * The run's statistics at its end: a short table after the execution summary, and a
+ * {@code statistics} member added to {@code summary.json} (written just before):
+ *
+ * <pre>
+ * "statistics": {"tasks": {NAME: {"blocks_run", "duration_ms": {"p50","p90","p99","max","mean"},
+ *                                 "trend_ms_per_min", "concurrency": {"mean","max"}, "retries"}},
+ *                "workers": [{"id","task","host","job","log","blocks","failed","busy_fraction",
+ *                             "seconds","lost","reason","cpu_seconds","peak_rss_bytes"}]}
+ * </pre>
+ *
+ * A block's duration is measured by the scheduler: from when it started running on its worker
+ * (handed out, or the release of the block before it on the same worker) to its release, so it
+ * includes one message's latency; when a worker's releases queue up at the scheduler (a loaded
+ * head node) one of them gets the time of both. Concurrency is the blocks running at once
+ * (workers holding a block; prefetched blocks do not count), mean over the run and max. The trend is the least-squares slope of durations over the run
+ * (positive: blocks got slower). CPU time and peak RSS are known only for worker processes on
+ * this machine (see {@link ProcessProbe}); elsewhere they are null.
+ */
+public final class RunStatistics implements RunListener {
+  private static final Logger LOG = Logger.getLogger(RunStatistics.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int SHOWN_WORKERS = 12;
+  private final PrintStream out;
+  private final Path summaryFile;
+  private RunModel model;
+
+  /** @param summaryFile the summary.json to add to, or null */
+  public RunStatistics(PrintStream out, Path summaryFile) {
+    this.out = out;
+    this.summaryFile = summaryFile;
+  }
+
+  @Override
+  public void started(RunModel run) {
+    model = run;
+  }
+
+  @Override
+  public void ended(ServerSnapshot last, String state) {
+    if (model == null) {
+      return;
+    }
+    print(out, model);
+    if (summaryFile != null && Files.exists(summaryFile)) {
+      try {
+        ObjectNode root = (ObjectNode) JSON.readTree(Files.readString(summaryFile));
+        root.set("statistics", JSON.valueToTree(json(model)));
+        RunDirectory.writeAtomically(summaryFile, JSON.writeValueAsString(root) + "\n");
+      } catch (IOException | ClassCastException e) {
+        LOG.warning("cannot add statistics to " + summaryFile + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The {@code statistics} document (also the report's and the page's). */
+  public static Map<String, Object> json(RunModel model) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    Map<String, Object> tasks = new LinkedHashMap<>();
+    for (TaskView t : model.tasks()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("blocks_run", t.blocksRun());
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("p50", round(t.p50Millis()));
+      d.put("p90", round(t.p90Millis()));
+      d.put("p99", round(t.p99Millis()));
+      d.put("max", round(t.maxMillis()));
+      d.put("mean", round(t.meanMillis()));
+      m.put("duration_ms", d);
+      m.put("trend_ms_per_min", round(t.trendMillisPerMinute()));
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("mean", round(t.meanConcurrency()));
+      c.put("max", t.maxConcurrency());
+      m.put("concurrency", c);
+      m.put("retries", t.counts().retries());
+      tasks.put(t.name(), m);
+    }
+    root.put("tasks", tasks);
+    List<Map<String, Object>> workers = new ArrayList<>();
+    for (WorkerView w : model.workers()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", w.ref().id());
+      m.put("task", w.ref().task());
+      m.put("host", w.ref().host());
+      m.put("job", w.ref().job());
+      m.put("log", w.ref().log());
+      m.put("blocks", w.blocksDone());
+      m.put("failed", w.blocksFailed());
+      m.put("busy_fraction", round(w.busyFraction()));
+      m.put("seconds", round((w.connected() ? model.elapsedSeconds() : w.leftSeconds()) - w.joinedSeconds()));
+      m.put("lost", w.lost());
+      m.put("reason", w.reason());
+      m.put("cpu_seconds", w.cpuSeconds() < 0 ? null : round(w.cpuSeconds()));
+      m.put("peak_rss_bytes", w.peakRssBytes() < 0 ? null : w.peakRssBytes());
+      workers.add(m);
+    }
+    root.put("workers", workers);
+    if (model.workersNotKept() > 0) {
+      root.put("workers_not_listed", model.workersNotKept());
+    }
+    return root;
+  }
+
+  static void print(PrintStream out, RunModel model) {
+    List<TaskView> tasks = model.tasks();
+    int width = 4;
+    for (TaskView t : tasks) {
+      width = Math.max(width, t.name().length());
+    }
+    out.println("statistics (block durations as the scheduler saw them)");
+    String row = "  %-" + width + "s %10s %9s %9s %9s %9s %13s %11s%n";
+    out.printf(row, "task", "blocks run", "p50", "p90", "p99", "max", "trend", "concurrency");
+    for (TaskView t : tasks) {
+      out.printf(row, t.name(), t.blocksRun(), ms(t.p50Millis()), ms(t.p90Millis()), ms(t.p99Millis()),
+          ms(t.maxMillis()), String.format("%+.1fms/min", t.trendMillisPerMinute()),
+          String.format("%.1f/%d", t.meanConcurrency(), t.maxConcurrency()));
+    }
+    List<WorkerView> workers = model.workers();
+    if (workers.isEmpty()) {
+      return;
+    }
+    int hw = 4;
+    for (WorkerView w : workers) {
+      hw = Math.max(hw, String.valueOf(w.ref().host()).length());
+    }
+    String wrow = "  %6s %-" + width + "s %-" + Math.min(hw, 30) + "s %-10s %8s %5s %9s %9s  %s%n";
+    out.printf(wrow, "worker", "task", "host", "job", "blocks", "busy", "cpu", "peak rss", "end");
+    int shown = 0;
+    for (WorkerView w : workers) {
+      if (shown++ == SHOWN_WORKERS) {
+        out.println("  … (" + (workers.size() - SHOWN_WORKERS) + " more in summary.json)");
+        break;
+      }
+      out.printf(wrow, w.ref().id(), w.ref().task(), w.ref().host(), w.ref().job() == null ? "-" : w.ref().job(),
+          w.blocksDone(), String.format("%.0f%%", 100 * w.busyFraction()),
+          w.cpuSeconds() < 0 ? "-" : String.format("%.1fs", w.cpuSeconds()),
+          w.peakRssBytes() < 0 ? "-" : (w.peakRssBytes() >> 20) + " MiB",
+          w.connected() ? "connected" : (w.lost() ? "lost: " : "") + w.reason());
+    }
+  }
+
+  private static String ms(double millis) {
+    if (millis >= 10_000) {
+      return String.format("%.0fs", millis / 1000);
+    }
+    return millis >= 100 ? String.format("%.0fms", millis) : String.format("%.1fms", millis);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
