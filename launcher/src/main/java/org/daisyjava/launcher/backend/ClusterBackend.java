@@ -354,18 +354,40 @@ public final class ClusterBackend implements Backend {
   }
 
   private void cancelPending(TaskJobs tj) {
-    List<String> pending = new ArrayList<>();
+    List<Job> pending = new ArrayList<>();
     for (Job j : tj.jobs) {
       if (j.state == JobState.PENDING || j.state == JobState.HELD) {
-        pending.add(j.id);
-        j.state = JobState.GONE;
-        j.accounted = true;
+        pending.add(j);
       }
     }
     if (!pending.isEmpty()) {
       LOG.info("task " + tj.task.name() + " is finished: cancelling " + pending.size() + " pending jobs");
-      cancel(pending);
+      cancel(wholeArrays(pending, tj.jobs));
+      for (Job j : pending) {
+        j.state = JobState.GONE;
+        j.accounted = true;
+      }
     }
+  }
+
+  /**
+   * The ids to cancel {@code chosen}: an array's own id where all of its elements are chosen
+   * ({@code scancel 123}, {@code bkill 123} end every element), the elements' ids elsewhere.
+   */
+  private static List<String> wholeArrays(List<Job> chosen, List<Job> all) {
+    Map<String, Integer> elements = new LinkedHashMap<>();
+    all.forEach(j -> elements.merge(j.arrayId, 1, Integer::sum));
+    Map<String, List<String>> byArray = new LinkedHashMap<>();
+    chosen.forEach(j -> byArray.computeIfAbsent(j.arrayId, k -> new ArrayList<>()).add(j.id));
+    List<String> ids = new ArrayList<>();
+    byArray.forEach((array, ids0) -> {
+      if (ids0.size() == elements.get(array) && ids0.size() > 1) {
+        ids.add(array);
+      } else {
+        ids.addAll(ids0);
+      }
+    });
+    return ids;
   }
 
   /** Submits {@code count} workers of the task, as several arrays if the cluster's limit says so. */
@@ -577,15 +599,19 @@ public final class ClusterBackend implements Backend {
   @Override
   public void stopAll() {
     List<String> alive = new ArrayList<>();
+    int count = 0;
     for (TaskJobs tj : tasks) {
+      List<Job> taskAlive = new ArrayList<>();
       for (Job j : tj.jobs) {
         if (j.state.alive()) {
-          alive.add(j.id);
+          taskAlive.add(j);
         }
       }
+      count += taskAlive.size();
+      alive.addAll(wholeArrays(taskAlive, tj.jobs));
     }
     if (!alive.isEmpty()) {
-      LOG.info("cancelling " + alive.size() + " jobs of the run");
+      LOG.info("cancelling " + count + " jobs of the run");
       cancel(alive);
     }
     long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();

@@ -415,7 +415,8 @@ class ClusterBackendTest {
     assertEquals(List.of("100[1] " + JOB_NAME, "100[2] " + JOB_NAME, "101[1] " + JOB_NAME),
         Files.readAllLines(ClusterBackend.submittedFile(dir)));
     b.stopAll();
-    assertEquals(List.of("bkill", "100[1]", "100[2]", "101[1]"), callsOf("bkill").get(0));
+    assertEquals(List.of("bkill", "100", "101[1]"), callsOf("bkill").get(0),
+        "array 100 whole by its id; 101 has one element, named as such");
     assertEquals(List.of("bjobs", "-a", "-noheader", "-o", "jobid jobindex stat", "-J", JOB_NAME),
         callsOf("bjobs").get(0));
   }
@@ -455,19 +456,45 @@ class ClusterBackendTest {
     ClusterBackend b = backend(config, dir);
     b.supervise(working(config));
     assertEquals(250, Files.readAllLines(ClusterBackend.submittedFile(dir)).size());
+    // 100_0 already left: the array is not cancelled whole
+    StringBuilder queue = new StringBuilder();
+    for (int i = 1; i < 250; i++) {
+      queue.append("100_").append(i).append(" R\n");
+    }
+    squeue = argv -> ok(queue.toString());
+    advance(1000);
+    b.supervise(working(config));
     // the first check after cancelling still lists a job in CG, the second none
     List<String> answers = new ArrayList<>(List.of("100_7 CG\n", ""));
     squeue = argv -> ok(answers.isEmpty() ? "" : answers.remove(0));
     b.stopAll();
     List<List<String>> cancels = callsOf("scancel");
     assertEquals(List.of(102, 102, 52, 3), cancels.stream().map(List::size).toList(),
-        "100 + 100 + 50 ids with scancel --name=..., then the straggler: " + cancels);
+        "249 elements of 100 and the replacement 101_0 in batches of 100 with scancel --name=..., then the"
+            + " straggler: " + cancels);
     for (List<String> c : cancels) {
       assertEquals("--name=" + JOB_NAME, c.get(1));
     }
     assertEquals(List.of("scancel", "--name=" + JOB_NAME, "100_7"), cancels.get(3));
-    assertEquals(3, callsOf("squeue").size(), "one poll while running, two while stopping");
+    assertEquals(4, callsOf("squeue").size(), "two polls while running, two while stopping");
     assertFalse(Files.exists(ClusterBackend.submittedFile(dir)), "nothing left to clean up for a later --resume");
+  }
+
+  @Test
+  void wholeArraysAreCancelledByTheirOwnIdElementsByTheirs() throws Exception {
+    PipelineConfig config = config(10, 3, true);
+    ClusterBackend b = backend(config, runDir(config));
+    b.supervise(working(config)); // 100_0..2 for a, 101_0..1 for b
+    squeue = argv -> ok("100_0 R\n100_[1-2] PD\n101_0 R\n101_1 PD\n");
+    advance(1000);
+    b.supervise(new ServerSnapshot(Long.MAX_VALUE, List.of(task("a", true), task("b", false)), List.of(), 0,
+        false, false));
+    assertEquals(List.of(List.of("scancel", "--name=" + JOB_NAME, "100_1", "100_2")), callsOf("scancel"),
+        "a's pending elements; its running one is left to leave");
+    squeue = argv -> ok("");
+    b.stopAll();
+    assertEquals(List.of("scancel", "--name=" + JOB_NAME, "100_0", "101"), callsOf("scancel").get(1),
+        "b's array is alive whole: its id; of a's, only 100_0 is still alive");
   }
 
   @Test
