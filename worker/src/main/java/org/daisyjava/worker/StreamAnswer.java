@@ -36,25 +36,29 @@ record StreamAnswer(boolean success, String error) {
   }
 
   /**
-   * Reads a stream check's answer for block {@code expectedBlockId}:
-   * {@code {"block_id":N,"done":true|false}}, or {@code {"block_id":N,"status":"failed","error":…}}
-   * when the check itself failed.
+   * A stream check's answer for one block: {@code {"block_id":N,"done":true|false}}, or
+   * {@code {"block_id":N,"status":"failed","error":…}} when the check itself failed.
    *
-   * @return whether the block is done
-   * @throws IllegalArgumentException if the line is not such an answer, or the check failed; the
-   *     message says why
+   * @param error what went wrong as the check put it, or null if it answered
    */
-  static boolean parseDone(String line, long expectedBlockId) {
+  record Check(boolean done, String error) {}
+
+  /**
+   * Reads a stream check's answer line for block {@code expectedBlockId}.
+   *
+   * @throws IllegalArgumentException if the line is not such an answer for that block, saying why
+   */
+  static Check parseCheck(String line, long expectedBlockId) {
     JsonNode root = objectFor(line, expectedBlockId);
     JsonNode status = root.get("status");
     if (status != null && status.isTextual() && status.asText().equals("failed")) {
-      throw new IllegalArgumentException("the check failed: " + errorOf(root));
+      return new Check(false, errorOf(root));
     }
     JsonNode done = root.get("done");
     if (done == null || !done.isBoolean()) {
       throw new IllegalArgumentException("no boolean \"done\" in " + quote(line));
     }
-    return done.asBoolean();
+    return new Check(done.asBoolean(), null);
   }
 
   private static JsonNode objectFor(String line, long expectedBlockId) {

@@ -51,17 +51,20 @@ final class StreamCheck implements BlockCheck {
       throw new IOException(running.describe("stream check " + (code >= 0 ? "exited with code " + code
           : "closed its stdout") + " while checking block " + block.id()));
     }
+    StreamAnswer.Check checked;
     try {
-      return StreamAnswer.parseDone(answer, block.id());
+      checked = StreamAnswer.parseCheck(answer, block.id());
     } catch (IllegalArgumentException e) {
-      if (!e.getMessage().startsWith("the check failed")) {
-        // out of step with its answers: start over with the next question
-        process = null;
-        running.kill();
-      }
+      // out of step with its answers: start over with the next question
+      process = null;
+      running.kill();
       throw new IOException("stream check gave a bad answer for block " + block.id() + ": "
           + e.getMessage());
     }
+    if (checked.error() != null) {
+      throw new IOException("stream check failed for block " + block.id() + ": " + checked.error());
+    }
+    return checked.done();
   }
 
   /** Ends the process (end-of-file on its stdin). */

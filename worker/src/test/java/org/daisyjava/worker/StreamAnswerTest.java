@@ -29,4 +29,29 @@ class StreamAnswerTest {
         assertThrows(IllegalArgumentException.class,
             () -> StreamAnswer.parse("{\"block_id\":1,\"status\":\"ok\"}", 1)).getMessage());
   }
+
+  @Test
+  void aCheckAnswerSaysDoneOrNotOrThatTheCheckFailed() {
+    assertEquals(new StreamAnswer.Check(true, null), StreamAnswer.parseCheck("{\"block_id\":4,\"done\":true}", 4));
+    assertEquals(new StreamAnswer.Check(false, null), StreamAnswer.parseCheck("{\"block_id\":4,\"done\":false}", 4));
+    assertEquals(new StreamAnswer.Check(false, "no such file"),
+        StreamAnswer.parseCheck("{\"block_id\":4,\"status\":\"failed\",\"error\":\"no such file\"}", 4));
+    assertThrows(IllegalArgumentException.class, () -> StreamAnswer.parseCheck("{\"block_id\":4,\"done\":1}", 4));
+    assertThrows(IllegalArgumentException.class, () -> StreamAnswer.parseCheck("{\"block_id\":5,\"done\":true}", 4));
+  }
+
+  @Test
+  void onlyMarkedLinesAndBareJsonObjectsWithABlockIdAreAnswers() {
+    assertEquals("{\"block_id\":1}", answerIn("@daisy {\"block_id\":1}\n"));
+    assertEquals("{\"block_id\":1,\"status\":\"success\"}", answerIn("{\"block_id\":1,\"status\":\"success\"}\r\n"));
+    assertEquals("garbage", answerIn("@daisy garbage\n"), "a marked line is an answer, even a bad one");
+    assertEquals(null, answerIn("loading model...\n"));
+    assertEquals(null, answerIn("{\"loss\": 0.3}\n"));
+    assertEquals(null, answerIn("x@daisy {\"block_id\":1}\n"), "the mark starts a line");
+  }
+
+  private static String answerIn(String line) {
+    byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return StreamOutput.answerIn(bytes, bytes.length);
+  }
 }
