@@ -41,8 +41,8 @@ class TaskEnvTest {
         GeometryFingerprint.of(config.geometries())).dir();
     ClusterBackend backend = new ClusterBackend(new SlurmExecutor(), mock(CommandRunner.class), config,
         dir, null, List.of("tcp://10.1.2.3:4567"), "abc123");
-    String a = backend.render(config.task("a"), dir.keyFile());
-    String b = backend.render(config.task("b"), dir.keyFile());
+    String a = backend.render(config.task("a"), dir.keyFile(), 1);
+    String b = backend.render(config.task("b"), dir.keyFile(), 1);
     assertTrue(a.contains("export MODEL=unet"), a);
     assertTrue(a.contains("export SIGMA=2"), a);
     assertTrue(a.contains("export OMP_NUM_THREADS=1"), a);

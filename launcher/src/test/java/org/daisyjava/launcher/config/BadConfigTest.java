@@ -150,7 +150,7 @@ class BadConfigTest {
             "bad.yaml:6: tasks[0].process: needs exactly one of class, command, stream or builtin"),
         Arguments.of("misspelt process kind", GOOD_TASK + "    process: {comand: 'python3 x.py'}\n",
             "bad.yaml:6: tasks[0].process.comand: unknown key (did you mean 'command'?) (allowed"
-                + " here: builtin, class, command, dir, probability, seconds, stream)"),
+                + " here: args, builtin, class, command, dir, probability, seconds, stream)"),
         Arguments.of("misspelt check kind", GOOD_TASK + "    check:\n      comand: 'test -f x'\n",
             "bad.yaml:7: tasks[0].check.comand: unknown key (did you mean 'command'?)"),
         Arguments.of("process not a mapping", GOOD_TASK + "    process: 'python3 x.py'\n",
