@@ -73,10 +73,22 @@ class NeverConnectedJobsTest {
         "abc123", clock::get);
   }
 
-  private static ServerSnapshot snapshot(int workers, long lost) {
+  /** A snapshot taken now (the backend judges an ended job only by a snapshot newer than its poll). */
+  private ServerSnapshot snapshot(int workers, long lost) {
     TaskCounts counts = new TaskCounts(4, 0, 0, 0, 0, 0, 0, 4, false);
-    return new ServerSnapshot(0, List.of(new TaskSnapshot("a", counts, true, workers, 0, lost, null)), List.of(), 0,
+    return new ServerSnapshot(clock.get(), List.of(new TaskSnapshot("a", counts, true, workers, 0, lost, null)), List.of(), 0,
         false, false);
+  }
+
+  /**
+   * The next poll sees which jobs ended; a later tick judges them (the backend waits for a server
+   * snapshot newer than the poll, so that a task that just finished is not given new jobs).
+   */
+  private void pollAndJudge(ClusterBackend b, int workers) throws Exception {
+    clock.addAndGet(SECOND);
+    b.supervise(snapshot(workers, 0));
+    clock.addAndGet(SECOND / 1000);
+    b.supervise(snapshot(workers, 0));
   }
 
   private static void log(RunDirectory dir, String job, String text) throws Exception {
@@ -89,12 +101,10 @@ class NeverConnectedJobsTest {
     ClusterBackend b = backend(1, dir);
     b.supervise(snapshot(0, 0)); // submits 100_0
     log(dir[0], "100_0", "starting\n" + REASON + "\n");
-    clock.addAndGet(SECOND);
-    b.supervise(snapshot(0, 0)); // 100 gone: never connected (1 of 2), replaced by 101
+    pollAndJudge(b, 0); // 100 gone: never connected (1 of 2), replaced by 101
     assertEquals("0 jobs running, 1 pending, 1 job never connected", b.status("a"), "not counted as lost");
     log(dir[0], "101_0", REASON + "\n");
-    clock.addAndGet(SECOND);
-    LaunchException e = assertThrows(LaunchException.class, () -> b.supervise(snapshot(0, 0)));
+    LaunchException e = assertThrows(LaunchException.class, () -> pollAndJudge(b, 0));
     assertEquals(ExitCode.CLUSTER, e.exitCode());
     String m = e.getMessage();
     for (String expected : List.of("task a: 2 worker jobs (100_0, 101_0) ended without any worker", "tcp://10.0.0.1:5000",
@@ -113,8 +123,7 @@ class NeverConnectedJobsTest {
     b.supervise(snapshot(1, 0)); // one of them is at the scheduler
     log(dir[0], "100_0", REASON + "\n");
     log(dir[0], "100_1", REASON + "\n");
-    clock.addAndGet(SECOND);
-    b.supervise(snapshot(0, 0));
+    pollAndJudge(b, 0);
     assertEquals("0 jobs running, 2 pending, 2 lost", b.status("a"));
   }
 
@@ -124,8 +133,7 @@ class NeverConnectedJobsTest {
     ClusterBackend b = backend(2, dir);
     b.supervise(snapshot(0, 0));
     log(dir[0], "100_0", "slurm_script: line 24: /nonexistent/java: No such file or directory\n");
-    clock.addAndGet(SECOND);
-    b.supervise(snapshot(0, 0));
+    pollAndJudge(b, 0);
     assertEquals("0 jobs running, 2 pending, 2 lost", b.status("a"), "100_1 has no log at all");
   }
 
