@@ -22,6 +22,7 @@ import org.daisyjava.launcher.progress.Summary;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.RunDirectory;
+import org.daisyjava.launcher.run.WorkerKeys;
 import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.daisyjava.scheduler.server.BlockChecker;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
@@ -78,6 +79,8 @@ final class Launch {
       throw new LaunchException(ExitCode.USAGE, "submitting over SSH (--ssh, ssh:) is not"
           + " available in this version; run daisy-launch on the login node");
     }
+    WorkerKeys.check(config.scheduler().encryption(), config.scheduler().encryptionLine(),
+        backends.bindHost(), sourceName(config));
     Path runDirPath = options.runDir() != null ? options.runDir() : config.runDir();
     GeometryFingerprint geometry = GeometryFingerprint.of(config.geometries());
     RunDirectory.Opened opened = RunDirectory.open(runDirPath, options.resume(), geometry);
@@ -87,7 +90,8 @@ final class Launch {
     }
     backends.checkAvailable(config);
 
-    String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList());
+    WorkerKeys keys = WorkerKeys.generate(config.scheduler().encryption());
+    dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList(), keys);
     Handler logFile = logToRunDir(dir);
     Recovery recovery = opened.recovery();
     if (recovery != null) {
@@ -114,7 +118,7 @@ final class Launch {
     SchedulingState state = new SchedulingState(config.graph(), retries, resumed);
     ServerSettings settings = new ServerSettings(backends.bindHost(),
         config.scheduler().portLow(), config.scheduler().portHigh(),
-        config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), key,
+        config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), keys.server(),
         dir.root().toString(), taskSettings);
     SchedulerServer server = new SchedulerServer(state, settings, log);
     log.attach(server);
@@ -135,7 +139,7 @@ final class Launch {
         throw new LaunchException(ExitCode.USAGE, "cannot start the scheduler: " + e.getMessage());
       }
       LOG.info("scheduler listening on port " + port);
-      backend = backends.create(config, dir, server, port, key);
+      backend = backends.create(config, dir, server, port, keys.workerFileText());
       Progress progress = new Progress(out, System.console() != null, options.quiet(),
           config.scheduler().statusInterval(), dir.statusFile(), backend::status);
       LaunchException fatal = null;

@@ -10,6 +10,8 @@ import java.util.Set;
  * @param hosts addresses offered to workers; empty means probe this machine's addresses
  * @param portLow first port to try (0 = any free port)
  * @param portHigh last port to try (equal to portLow for a single port)
+ * @param encryption CURVE (the default) or off (allowed only when every address is loopback)
+ * @param encryptionLine the config line of {@code scheduler.encryption}, 0 if not given
  */
 public record SchedulerSettings(
     List<String> hosts,
@@ -17,13 +19,25 @@ public record SchedulerSettings(
     int portHigh,
     Duration heartbeatInterval,
     int heartbeatLiveness,
-    Duration statusInterval) {
+    Duration statusInterval,
+    Encryption encryption,
+    int encryptionLine) {
+
+  /** {@code scheduler.encryption}. */
+  public enum Encryption { CURVE, OFF }
 
   static final SchedulerSettings DEFAULTS = new SchedulerSettings(
-      List.of(), 0, 0, Duration.ofSeconds(1), 5, Duration.ofSeconds(30));
+      List.of(), 0, 0, Duration.ofSeconds(1), 5, Duration.ofSeconds(30), Encryption.CURVE, 0);
 
   private static final Set<String> KEYS = Set.of(
-      "host", "port", "heartbeat_interval", "heartbeat_liveness", "status_interval");
+      "host", "port", "heartbeat_interval", "heartbeat_liveness", "status_interval", "encryption");
+
+  /** Settings with CURVE encryption (pipelines built in code). */
+  public SchedulerSettings(List<String> hosts, int portLow, int portHigh, Duration heartbeatInterval,
+      int heartbeatLiveness, Duration statusInterval) {
+    this(hosts, portLow, portHigh, heartbeatInterval, heartbeatLiveness, statusInterval,
+        Encryption.CURVE, 0);
+  }
 
   /** Time without any message after which a peer counts as dead. */
   public Duration deadAfter() {
@@ -92,6 +106,12 @@ public record SchedulerSettings(
         throw st.error("must be at least 100ms");
       }
     }
-    return new SchedulerSettings(hosts, low, high, hb, liveness, status);
+    Encryption encryption = DEFAULTS.encryption;
+    ConfigNode enc = n.get("encryption");
+    if (enc != null) {
+      encryption = enc.oneOf(List.of("curve", "off")).equals("off") ? Encryption.OFF : Encryption.CURVE;
+    }
+    return new SchedulerSettings(hosts, low, high, hb, liveness, status, encryption,
+        enc == null ? 0 : enc.line());
   }
 }

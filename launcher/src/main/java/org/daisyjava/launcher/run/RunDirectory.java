@@ -5,9 +5,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.scheduler.checkpoint.CheckpointFormatException;
@@ -114,10 +111,10 @@ public final class RunDirectory {
   public record Opened(RunDirectory dir, Recovery recovery) {}
 
   /**
-   * Creates the directory layout and writes the config copy and a fresh worker key (readable
-   * only by the owner: it keeps stray workers of other runs out).
+   * Creates the directory layout and writes the config copy and the launch's worker key file
+   * ({@link WorkerKeys}: readable only by the owner; it keeps stray workers of other runs out).
    */
-  public String create(String configText, List<String> tasks) throws LaunchException {
+  public void create(String configText, List<String> tasks, WorkerKeys keys) throws LaunchException {
     try {
       Files.createDirectories(root);
       Files.createDirectories(jobs());
@@ -125,14 +122,7 @@ public final class RunDirectory {
         Files.createDirectories(logs(t));
       }
       writeAtomically(configCopy(), configText);
-      byte[] secret = new byte[16];
-      new SecureRandom().nextBytes(secret);
-      String key = HexFormat.of().formatHex(secret);
-      Path keyFile = keyFile();
-      Files.deleteIfExists(keyFile);
-      Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(keyFile, key);
-      return key;
+      keys.write(keyFile());
     } catch (IOException e) {
       throw new LaunchException(ExitCode.USAGE, "cannot create run directory " + root + ": " + e.getMessage());
     }
