@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.daisyjava.launcher.ExitCode;
+import org.daisyjava.launcher.config.SchedulerSettings;
 import org.daisyjava.scheduler.checkpoint.CheckpointFormatException;
 import org.daisyjava.scheduler.checkpoint.CheckpointLog;
 import org.daisyjava.scheduler.checkpoint.Recovery;
@@ -115,6 +116,17 @@ public final class RunDirectory {
    * ({@link WorkerKeys}: readable only by the owner; it keeps stray workers of other runs out).
    */
   public void create(String configText, List<String> tasks, WorkerKeys keys) throws LaunchException {
+    createLayout(configText, tasks, keys);
+  }
+
+  /** {@link #create(String, List, WorkerKeys)} with fresh CURVE keys; returns worker.key's text. */
+  public String create(String configText, List<String> tasks) throws LaunchException {
+    WorkerKeys keys = WorkerKeys.generate(SchedulerSettings.Encryption.CURVE);
+    createLayout(configText, tasks, keys);
+    return keys.workerFileText();
+  }
+
+  private void createLayout(String configText, List<String> tasks, WorkerKeys keys) throws LaunchException {
     try {
       Files.createDirectories(root);
       Files.createDirectories(jobs());

@@ -56,6 +56,8 @@ final class ProtocolEngine {
   private static final int TRACKED_PEERS = 10_000;
   /** Checks of one task running at once on the check pool. */
   private static final int CHECKS_IN_FLIGHT = 8;
+  /** Housekeeping runs every 20 ms; a gap longer than this means the loop itself was stalled. */
+  private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   /** A failed block's error text is kept up to this for the summary. */
   private static final int MAX_ERROR_CHARS = 4000;
 
@@ -86,6 +88,8 @@ final class ProtocolEngine {
   private long refusedHellos;
   private long ignoredPeers;
   private boolean shuttingDown;
+  /** When housekeeping last ran; 0 before the first time. */
+  private long lastHousekeeping;
 
   ProtocolEngine(SchedulingState state, ServerSettings settings, DoneRecorder recorder, Outbox out,
       Executor checkPool, Consumer<Runnable> toLoop) {
@@ -449,6 +453,7 @@ final class ProtocolEngine {
    * peers' traffic still counts, and only real silence buries a worker.
    */
   void housekeeping(long now) {
+    excuseOwnStall(now);
     List<WorkerSession> silent = new ArrayList<>();
     for (WorkerSession s : sessions.values()) {
       if (now - s.lastHeard > deadNanos) {
@@ -462,6 +467,29 @@ final class ProtocolEngine {
     }
     for (WorkerSession s : silent) {
       bury(s, "stopped responding (no message for " + human(settings.deadAfter()) + ")", true);
+    }
+  }
+
+  /**
+   * Silence is counted only over time the scheduler was listening. If this thread itself did not
+   * run for a while (a GC pause, an overloaded machine: the loop turns every few milliseconds
+   * otherwise), every worker's silence is shortened by that gap: their heartbeats may be sitting
+   * in the kernel or with ZeroMQ's I/O thread, which was stalled as well, and a healthy worker
+   * must not be declared dead — and its blocks run twice — because the scheduler was away.
+   */
+  private void excuseOwnStall(long now) {
+    long gap = lastHousekeeping == 0 ? 0 : now - lastHousekeeping;
+    lastHousekeeping = now;
+    long expected = Math.min(heartbeatNanos, STALL_NANOS);
+    if (gap > expected) {
+      long excused = gap - expected;
+      for (WorkerSession s : sessions.values()) {
+        s.lastHeard = Math.min(now, s.lastHeard + excused);
+      }
+      if (gap > heartbeatNanos) {
+        LOG.warning("the scheduler's loop did not run for " + gap / 1_000_000 + " ms (machine"
+            + " overloaded or a long GC pause); that time does not count as workers' silence");
+      }
     }
   }
 

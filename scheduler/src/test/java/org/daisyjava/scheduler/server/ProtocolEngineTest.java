@@ -136,4 +136,27 @@ class ProtocolEngineTest {
     }
     assertEquals(2, e.state().counts(0).skipped());
   }
+
+  @Test
+  void aStallOfTheSchedulerItselfIsNotCountedAsAWorkersSilence() {
+    ProtocolEngine e = engine(10, null);
+    long t0 = System.nanoTime();
+    e.onFrames(PEER, MessageCodec.encode(new Hello("a", "w", "h", 1, null)), 0, t0);
+    e.housekeeping(t0 + 20_000_000L);
+    // the loop did not run for 10 s (dead-after is 500 ms): the worker is not blamed for it
+    long afterStall = t0 + 10_000_000_000L;
+    e.housekeeping(afterStall);
+    assertEquals(1, e.snapshot(0, false, 0).tasks().get(0).workers(), "buried for the scheduler's stall");
+    // but real silence while the loop runs normally still buries it
+    long t = afterStall;
+    for (int i = 0; i < 40; i++) {
+      t += 20_000_000L;
+      e.housekeeping(t);
+    }
+    ServerSnapshot snap = e.snapshot(0, false, 0);
+    System.out.printf("stall of 10 s excused; then %d ms of real silence: workers %d, lost %d%n",
+        (t - afterStall) / 1_000_000, snap.tasks().get(0).workers(), snap.tasks().get(0).workersLost());
+    assertEquals(0, snap.tasks().get(0).workers());
+    assertEquals(1, snap.tasks().get(0).workersLost());
+  }
 }
