@@ -19,8 +19,8 @@ import org.zeromq.ZMQ;
  *       pushes back) — memory stays bounded and other peers are fair-queued past it.
  *   <li><b>handshake interval</b>: a connection that has not finished its handshake within
  *       {@link #HANDSHAKE_MS} is closed, so half-open connections cannot pile up.
- *   <li><b>CURVE</b> keys ({@link ServerSecurity}, {@link WorkerSecurity}), linger, backlog, one
- *       I/O thread per context.
+ *   <li><b>CURVE</b> keys ({@link ServerSecurity}, {@link WorkerSecurity}), linger, backlog, and
+ *       the I/O threads of the contexts ({@link #context}, {@link #serverContext}).
  * </ul>
  */
 public final class ZmqSockets {
@@ -42,9 +42,18 @@ public final class ZmqSockets {
 
   private ZmqSockets() {}
 
-  /** A context with one I/O thread (enough for thousands of workers at the protocol's rates). */
+  /** A worker's context: one I/O thread (it has one connection). */
   public static ZContext context() {
     return new ZContext(1);
+  }
+
+  /**
+   * The scheduler's context. CURVE's encryption runs on the I/O threads, in pure Java (JeroMQ),
+   * and each connection stays on one thread: with one thread, a few busy workers made it the
+   * bottleneck (measured with {@code scripts/bench zmq}); connections are spread over these.
+   */
+  public static ZContext serverContext() {
+    return new ZContext(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
   }
 
   /**

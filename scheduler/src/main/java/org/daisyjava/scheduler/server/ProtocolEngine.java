@@ -70,6 +70,7 @@ final class ProtocolEngine {
   private final long heartbeatNanos;
   private final long deadNanos;
   private final LogBudget peerLog = new LogBudget(LOG, 20, TimeUnit.MINUTES.toNanos(1));
+  private final LogBudget stallLog = new LogBudget(LOG, 3, TimeUnit.MINUTES.toNanos(1));
 
   private final Map<ByteBuffer, WorkerSession> sessions = new HashMap<>();
   /** Per task: workers (one entry per unanswered acquire) waiting for a block. */
@@ -487,7 +488,7 @@ final class ProtocolEngine {
         s.lastHeard = Math.min(now, s.lastHeard + excused);
       }
       if (gap > heartbeatNanos) {
-        LOG.warning("the scheduler's loop did not run for " + gap / 1_000_000 + " ms (machine"
+        stallLog.warn(() -> "the scheduler's loop did not run for " + gap / 1_000_000 + " ms (machine"
             + " overloaded or a long GC pause); that time does not count as workers' silence");
       }
     }

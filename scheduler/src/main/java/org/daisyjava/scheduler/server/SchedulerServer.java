@@ -163,7 +163,7 @@ public final class SchedulerServer implements AutoCloseable {
   // ------------------------------------------------------------------ the loop
 
   private void loop() {
-    try (ZContext context = ZmqSockets.context()) {
+    try (ZContext context = ZmqSockets.serverContext()) {
       try {
         endpoint = ZmqSockets.router(context, settings.security());
         socket = endpoint.socket();
