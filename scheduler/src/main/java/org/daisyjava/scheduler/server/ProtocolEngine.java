@@ -183,8 +183,9 @@ final class ProtocolEngine {
     ignoredPeers++;
     ignored.put(peer, Boolean.TRUE);
     strangerErrors.remove(peer);
-    LOG.warning((s == null ? "an unknown peer" : s.describe()) + " made " + ERROR_BUDGET
-        + " protocol errors; ignoring it from now on (" + ignoredPeers + " ignored in all)");
+    long count = ignoredPeers;
+    peerLog.warn(() -> (s == null ? "an unknown peer" : s.describe()) + " made " + ERROR_BUDGET
+        + " protocol errors; ignoring it from now on (" + count + " ignored in all)");
     if (s != null) {
       bury(s, "was ignored after " + ERROR_BUDGET + " protocol errors", true);
     }
