@@ -37,8 +37,8 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * Hostile traffic while real workers run a pipeline: frame headers claiming gigabytes (before and
- * instead of a handshake), raw garbage, and — from peers holding the run's keys, so that it gets
+ * Hostile traffic while real workers run a pipeline: wrong client keys, frame headers claiming
+ * gigabytes (before and instead of a handshake), raw garbage, and — from peers holding the run's keys, so that it gets
  * past CURVE to the protocol engine — random, mutated, truncated, oversized, multi-frame and
  * replayed frames. The scheduler must stay up with bounded memory and every block must be done
  * exactly once.
@@ -49,6 +49,7 @@ class FuzzTest {
   private static final int FRAMES_PER_FUZZER = 17_000;
   private static final int RAW_FUZZERS = 2;
   private static final int RAW_CONNECTIONS = 300;
+  private static final int WRONG_KEYS = 30;
   private static final int GIGABYTE_CLAIMERS = 12;
 
   @Test
@@ -81,6 +82,7 @@ class FuzzTest {
         long seed = 2000 + f;
         attackers.add(new Thread(() -> fuzzHandshakes(port, seed, sent), "raw-fuzzer-" + f));
       }
+      attackers.add(new Thread(() -> wrongKeys(port, serverPair.publicKey(), server), "wrong-keys"));
       attackers.forEach(Thread::start);
 
       ConcurrentHashMap<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
@@ -91,7 +93,12 @@ class FuzzTest {
         Worker worker = new Worker(List.of("tcp://127.0.0.1:" + port), "a",
             WorkerOptions.defaults().withKey(runKeys.format()).withFunction(block -> {
               runs.computeIfAbsent(block.id(), k -> new AtomicInteger()).incrementAndGet();
-              Thread.sleep(3);
+              // the pipeline keeps pace with the fuzz, so that all of it hits a running pipeline
+              long due = (block.id() + 1) * 100_000L / BLOCKS;
+              long guard = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+              while (sent.get() < due && System.nanoTime() < guard) {
+                Thread.sleep(1);
+              }
             }));
         Thread t = new Thread(() -> exits[index] = worker.run(), "real-worker-" + w);
         workers.add(t);
@@ -131,6 +138,7 @@ class FuzzTest {
       assertEquals(BLOCKS, snap.tasks().get(0).counts().completed());
       assertEquals(0, snap.tasks().get(0).workersLost(), "a healthy worker was declared dead");
       assertTrue(peers.droppedMessages() > 10_000, "the fuzz reached the engine and was dropped");
+      assertTrue(peers.refusedHandshakes() >= WRONG_KEYS, "wrong client keys refused: " + peers.refusedHandshakes());
       // one 2 GB reservation alone would exceed this: the headers were refused before allocation
       assertTrue(memory.peakHeap < 1L << 30, "peak heap " + (memory.peakHeap >> 20) + " MiB");
     }
@@ -160,6 +168,28 @@ class FuzzTest {
     out.write(header);
     out.flush();
     return s;
+  }
+
+  /**
+   * Connections with random client keys (and the right server key): each must be refused by the
+   * authenticator. Waits until the scheduler has counted them (a hang guard of 60 s).
+   */
+  private static void wrongKeys(int port, String serverPublic, SchedulerServer server) {
+    try (ZContext context = new ZContext(1)) {
+      for (int i = 0; i < WRONG_KEYS; i++) {
+        ZMQ.Socket s = ZmqSockets.dealer(context,
+            new WorkerKeyFile(CurveKeyPair.generate(), serverPublic), ("wrong-" + i).getBytes(StandardCharsets.UTF_8));
+        s.setLinger(0);
+        s.connect("tcp://127.0.0.1:" + port);
+        s.send(MessageCodec.encode(new Message.Hello("a", "wrong key", "h", 1, null)), ZMQ.DONTWAIT);
+      }
+      long guard = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (server.snapshot().peers().refusedHandshakes() < WRONG_KEYS && System.nanoTime() < guard) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -219,7 +249,7 @@ class FuzzTest {
           }
           byte[] id = ("fuzz-" + seed + "-" + connection++).getBytes(StandardCharsets.UTF_8);
           socket = ZmqSockets.dealer(context, keys, id);
-          socket.setLinger(3000); // let what is queued go out before the next connection
+          socket.setLinger(30_000); // what is queued still goes out after the socket is closed
           socket.setSendTimeOut(2000);
           socket.setMaxMsgSize(-1); // this side may send what the scheduler must refuse
           socket.connect("tcp://127.0.0.1:" + port);
@@ -245,7 +275,7 @@ class FuzzTest {
         } else if (i % 500 == 99) {
           frame = new byte[MessageCodec.MAX_FRAME + 1 + random.nextInt(1000)]; // refused on the wire
         } else {
-          frame = "{\"v\":1,\"type\":\"hello\",\"task\":\"".concat("y".repeat(50_000))
+          frame = "{\"v\":1,\"type\":\"hello\",\"task\":\"".concat("y".repeat(5_000))
               .concat("\"}").getBytes(StandardCharsets.UTF_8);
         }
         if (socket.send(frame, 0)) { // false: the send timed out (reconnecting after an oversized frame)
