@@ -206,7 +206,9 @@ final class ProtocolEngine {
       return;
     }
     if (m instanceof Acquire) {
-      acquire(s, now);
+      if (!acquire(s, now)) {
+        protocolError(peer, s, "acquire beyond the limit of " + MAX_OUTSTANDING + " outstanding blocks");
+      }
     } else if (m instanceof Release r) {
       release(peer, s, r, now);
     } else if (m instanceof Goodbye g) {
@@ -362,7 +364,7 @@ final class ProtocolEngine {
     int asked = r.acquire();
     for (int i = 0; i < asked; i++) {
       if (!acquire(s, now)) {
-        dropped += asked - i;
+        dropped += asked - i - 1; // the acquires left out; protocolError counts one more
         protocolError(peer, s, "release asking for " + asked + " more blocks beyond the limit of "
             + MAX_OUTSTANDING + " outstanding");
         return;
