@@ -35,6 +35,7 @@ import org.daisyjava.launcher.run.ScriptText;
 import org.daisyjava.launcher.ssh.LoginNode;
 import org.daisyjava.launcher.ssh.SshCommandRunner;
 import org.daisyjava.launcher.web.RunOutputs;
+import org.daisyjava.launcher.run.WorkerKeys;
 import org.daisyjava.scheduler.checkpoint.Recovery;
 import org.daisyjava.scheduler.server.BlockChecker;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
@@ -105,6 +106,8 @@ final class Launch {
             + "; 'daisy-launch plan' works without it)");
       }
     }
+    WorkerKeys.check(config.scheduler().encryption(), config.scheduler().encryptionLine(),
+        backends.bindHost(), sourceName(config));
     Path runDirPath = options.runDir() != null ? options.runDir() : config.runDir();
     checkScriptPaths(config);
     GeometryFingerprint geometry = GeometryFingerprint.of(config.geometries());
@@ -142,7 +145,8 @@ final class Launch {
       BackendFactory backends, RunDirectory dir, RunLock lock, GeometryFingerprint geometry,
       Recovery recovery, boolean replaceUnstarted, SignalTrap signals, PrintStream out, PrintStream err,
       List<RunListener> listeners) throws LaunchException {
-    String key = dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList(),
+    WorkerKeys keys = WorkerKeys.generate(config.scheduler().encryption());
+    dir.create(config.text(), config.tasks().stream().map(TaskConfig::name).toList(), keys,
         replaceUnstarted);
     Handler logFile = logToRunDir(dir);
     lock.logTakeOver();
@@ -176,7 +180,7 @@ final class Launch {
     SchedulingState state = new SchedulingState(config.graph(), retries, maxFailures, resumed);
     ServerSettings settings = new ServerSettings(backends.bindHost(),
         config.scheduler().portLow(), config.scheduler().portHigh(),
-        config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), key,
+        config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), keys.server(),
         dir.root().toString(), taskSettings);
     SchedulerServer server = new SchedulerServer(state, settings, log);
     log.attach(server);
@@ -209,7 +213,7 @@ final class Launch {
       run.started();
       LaunchException fatal = null;
       try {
-        backend = backends.create(config, dir, server, port, key);
+        backend = backends.create(config, dir, server, port, keys.workerFileText());
         started0[0] = backend;
       } catch (LaunchException e) {
         fatal = e;

@@ -10,7 +10,9 @@ import org.daisyjava.core.protocol.Message.Goodbye;
 import org.daisyjava.core.protocol.Message.Hello;
 import org.daisyjava.core.protocol.Message.Refuse;
 import org.daisyjava.core.protocol.Message.Welcome;
-import org.zeromq.SocketType;
+import org.daisyjava.core.protocol.WorkerKeyFile;
+import org.daisyjava.core.protocol.WorkerSecurity;
+import org.daisyjava.core.protocol.ZmqSockets;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -19,6 +21,11 @@ import org.zeromq.ZMQ;
  * order, each getting {@link #HANDSHAKE_WINDOW} to answer its hello while the earlier ones are still
  * listened to; the first to answer wins and the others are closed. Rounds repeat with growing pauses
  * until the connect timeout.
+ *
+ * <p>With CURVE ({@link WorkerKeyFile}) a welcome can only come from a scheduler that completed
+ * the handshake with the run's server key: ZeroMQ delivers nothing from a peer that failed it, so
+ * an impostor on the address (a port taken over after the launcher died) is never heard, and the
+ * worker gives up after its connect timeout without running anything.
  */
 final class Connector {
   private static final Logger LOG = Logger.getLogger(Connector.class.getName());
@@ -32,6 +39,7 @@ final class Connector {
 
   private final ZContext zmq;
   private final List<String> addresses;
+  private final WorkerSecurity security;
   private final Hello hello;
   private final Duration timeout;
   private final Wakeup wakeup;
@@ -43,6 +51,7 @@ final class Connector {
   Connector(
       ZContext zmq,
       List<String> addresses,
+      WorkerSecurity security,
       Hello hello,
       Duration timeout,
       Wakeup wakeup,
@@ -51,6 +60,7 @@ final class Connector {
       String who) {
     this.zmq = zmq;
     this.addresses = List.copyOf(addresses);
+    this.security = security;
     this.hello = hello;
     this.timeout = timeout;
     this.wakeup = wakeup;
@@ -120,15 +130,17 @@ final class Connector {
     LOG.severe(WorkerExitCodes.NEVER_CONNECTED_LINE + who + ": no scheduler answered at "
         + String.join(", ", addresses) + " within the connect timeout of " + timeout.toMillis()
         + " ms; this node cannot reach the head at those addresses (set scheduler.host to an address"
-        + " of the head that compute nodes reach, and scheduler.port to a range the firewall lets through)");
+        + " of the head that compute nodes reach, and scheduler.port to a range the firewall lets through)"
+        + (security instanceof WorkerKeyFile
+            ? "; a scheduler that does not hold this run's server key cannot answer either: is the key"
+                + " file from this run?"
+            : ""));
     return new HandshakeResult.NotConnected(WorkerExitCodes.NEVER_CONNECTED);
   }
 
   /** A new DEALER connected to {@code address}, or null (logged) if ZeroMQ rejects the address. */
   private SchedulerChannel open(String address) {
-    ZMQ.Socket socket = zmq.createSocket(SocketType.DEALER);
-    socket.setIdentity(routingId());
-    socket.setLinger(Worker.LINGER_MS);
+    ZMQ.Socket socket = ZmqSockets.dealer(zmq, security, routingId());
     try {
       socket.connect(address);
     } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package org.daisyjava.worker;
 
 import java.util.logging.Logger;
+import org.daisyjava.core.protocol.PeerText;
 
 /**
  * Logs frames from the scheduler that are dropped (malformed, another protocol version, unknown or
@@ -23,7 +24,8 @@ final class DroppedFrames {
   void drop(String reason) {
     count++;
     if (count <= LOGGED_IN_FULL || count % LOG_EVERY == 0) {
-      LOG.warning(who + ": dropped a frame from the scheduler (" + count + " so far): " + reason);
+      LOG.warning(who + ": dropped a frame from the scheduler (" + count + " so far): "
+          + PeerText.quote(reason)); // the reason may quote the frame
     }
   }
 

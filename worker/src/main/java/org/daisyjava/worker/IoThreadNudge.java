@@ -1,6 +1,7 @@
 package org.daisyjava.worker;
 
 import java.util.logging.Logger;
+import org.daisyjava.core.protocol.ZmqSockets;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -22,6 +23,7 @@ final class IoThreadNudge {
     try {
       ZMQ.Socket throwaway = zmq.createSocket(SocketType.PAIR);
       try {
+        ZmqSockets.limit(throwaway); // it listens on a port, however briefly
         throwaway.setLinger(0);
         throwaway.bind("tcp://127.0.0.1:*");
       } finally {

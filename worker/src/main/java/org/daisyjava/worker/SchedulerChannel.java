@@ -85,6 +85,14 @@ final class SchedulerChannel {
     return lastSent;
   }
 
+  /**
+   * The poll loop itself did not run for {@code nanos} (a GC pause, an overloaded machine): that
+   * time does not count as the scheduler's silence, since its heartbeats may be waiting unread.
+   */
+  void excuse(long nanos, long now) {
+    lastReceived = Math.min(now, lastReceived + nanos);
+  }
+
   /** {@link System#nanoTime()} when a frame last arrived (or the channel was opened). */
   long lastReceived() {
     return lastReceived;

@@ -59,6 +59,8 @@ final class SessionLoop {
   private long stoppingBlock = -1;
   private long stoppingDeadline;
   private long lastNudge = System.nanoTime();
+  /** When the timers were last looked at (see {@link #checkTimers}). */
+  private long lastTimerCheck = System.nanoTime();
   /** Releases of blocks the runner finished, sent once all its events are seen. */
   private final java.util.List<Release> pendingReleases = new java.util.ArrayList<>();
 
@@ -179,6 +181,13 @@ final class SessionLoop {
 
   private int checkTimers() {
     long now = System.nanoTime();
+    // the loop looks at its timers at least once per heartbeat interval; a longer gap means this
+    // thread was not running (GC, overload), and that time is not the scheduler's silence
+    long gap = now - lastTimerCheck;
+    lastTimerCheck = now;
+    if (gap > heartbeatNanos) {
+      channel.excuse(gap - heartbeatNanos, now);
+    }
     if (now - channel.lastReceived() >= silenceNanos) {
       LOG.severe(who + ": the scheduler has been silent for "
           + (now - channel.lastReceived()) / 1_000_000 + " ms; leaving");

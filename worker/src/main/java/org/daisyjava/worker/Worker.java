@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.daisyjava.core.protocol.Message.Hello;
 import org.daisyjava.core.protocol.Message.Welcome;
+import org.daisyjava.core.protocol.WorkerKeyFile;
+import org.daisyjava.core.protocol.WorkerSecurity;
+import org.daisyjava.core.protocol.ZmqSockets;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQException;
 
@@ -35,11 +38,12 @@ import org.zeromq.ZMQException;
 public final class Worker {
   private static final Logger LOG = Logger.getLogger(Worker.class.getName());
   /** How long a closing socket may still deliver queued messages (the goodbye), in ms. */
-  static final int LINGER_MS = 500;
+  static final int LINGER_MS = ZmqSockets.WORKER_LINGER_MS;
 
   private final List<String> addresses;
   private final String task;
   private final WorkerOptions options;
+  private final WorkerSecurity security;
   private final AtomicBoolean started = new AtomicBoolean();
   private final StopRequest stop = new StopRequest();
   private volatile Wakeup wakeup;
@@ -68,6 +72,15 @@ public final class Worker {
     this.addresses = List.copyOf(addresses);
     this.task = task;
     this.options = options;
+    this.security = options.key() == null ? WorkerSecurity.PLAIN : security(options.key());
+  }
+
+  private static WorkerSecurity security(String keyFileText) {
+    try {
+      return WorkerKeyFile.read(keyFileText);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the key is not a daisy-java worker key file: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -130,7 +143,7 @@ public final class Worker {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the worker's wake-up pipe", e);
     }
-    ZContext zmq = new ZContext(1);
+    ZContext zmq = ZmqSockets.context();
     zmq.setLinger(LINGER_MS);
     wakeup = signals;
     try {
@@ -139,7 +152,7 @@ public final class Worker {
       }
       DroppedFrames dropped = new DroppedFrames(who);
       HandshakeResult handshake =
-          new Connector(zmq, addresses, hello(host), options.connectTimeout(), signals,
+          new Connector(zmq, addresses, security, hello(host), options.connectTimeout(), signals,
                   stop, dropped, who)
               .connect();
       if (handshake instanceof HandshakeResult.NotConnected notConnected) {
@@ -198,7 +211,7 @@ public final class Worker {
 
   private Hello hello(String host) {
     long pid = ProcessHandle.current().pid();
-    return new Hello(task, host + ":" + pid, host, pid, options.key(), options.job(), options.log());
+    return new Hello(task, host + ":" + pid, host, pid, options.job(), options.log());
   }
 
   /** The options' run directory, else the one the scheduler named, else none. */

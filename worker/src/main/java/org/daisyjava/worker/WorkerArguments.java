@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
+import org.daisyjava.core.protocol.WorkerKeyFile;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
@@ -22,7 +23,7 @@ import org.daisyjava.core.DurationText;
  * The command line of daisy-worker:
  * {@code --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE] [--connect-timeout DURATION]}.
  *
- * @param key the key file's contents without surrounding whitespace, or null
+ * @param key the key file's contents (checked to be a {@link WorkerKeyFile}), or null
  */
 record WorkerArguments(
     List<String> addresses, String task, Path runDir, String key, Duration connectTimeout) {
@@ -119,12 +120,19 @@ record WorkerArguments(
   private static String key(Path file) throws UsageException {
     String key;
     try {
-      key = Files.readString(file, StandardCharsets.UTF_8).strip();
+      // a key file is a few short lines: look at the size before reading anything
+      if (Files.size(file) > WorkerKeyFile.MAX_BYTES) {
+        throw new UsageException("--key-file: " + file + " is larger than " + WorkerKeyFile.MAX_BYTES
+            + " bytes: not a worker key file");
+      }
+      key = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UsageException("--key-file: cannot read " + file + ": " + e);
     }
-    if (key.isEmpty()) {
-      throw new UsageException("--key-file: " + file + " is empty");
+    try {
+      WorkerKeyFile.read(key);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--key-file: " + file + ": " + e.getMessage());
     }
     return key;
   }

@@ -9,7 +9,9 @@ import java.time.Duration;
  *
  * @param runDir the run directory ({@code DAISY_RUN_DIR}); null to use the one the scheduler
  *     names in its welcome, if any
- * @param key the run's shared secret (contents of the key file), or null
+ * @param key the contents of the run's worker key file ({@code worker.key}: CURVE keys, see
+ *     {@code WorkerKeyFile}), or null to connect without CURVE (a scheduler with
+ *     {@code scheduler.encryption: off})
  * @param job the cluster job id this worker runs in (e.g. {@code 1234_5}), or null
  * @param log where this worker's output goes (daisy-worker: {@code $DAISY_LOG}), for the
  *     scheduler to point at when the worker fails; or null

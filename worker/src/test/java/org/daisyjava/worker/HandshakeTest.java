@@ -24,15 +24,14 @@ class HandshakeTest {
   private static final BlockCode NOOP = BlockCode.of(BlockCode.Kind.BUILTIN, "noop");
 
   @Test
-  void helloNamesTaskHostPidKeyAndJobThenTwoAcquiresFollowWelcome() {
+  void helloNamesTaskHostPidAndJobThenTwoAcquiresFollowWelcome() {
     try (FakeScheduler scheduler = new FakeScheduler();
         RunningWorker worker = RunningWorker.start(scheduler, "predict",
-            WorkerOptions.defaults().withKey("s3cret").withJob("1234_5").withLog("/logs/w.err"))) {
+            WorkerOptions.defaults().withJob("1234_5").withLog("/logs/w.err"))) {
       Hello hello = scheduler.welcome(NOOP, null);
       assertEquals("predict", hello.task());
       assertEquals(ProcessHandle.current().pid(), hello.pid());
       assertEquals(hello.host() + ":" + hello.pid(), hello.name());
-      assertEquals("s3cret", hello.key());
       assertEquals("1234_5", hello.job());
       assertEquals("/logs/w.err", hello.log());
 

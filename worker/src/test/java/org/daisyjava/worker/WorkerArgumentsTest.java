@@ -1,6 +1,9 @@
 package org.daisyjava.worker;
 
+import org.daisyjava.core.protocol.CurveKeyPair;
+import org.daisyjava.core.protocol.WorkerKeyFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +22,15 @@ class WorkerArgumentsTest {
 
   @Test
   void parsesEveryOption() throws Exception {
-    Path keyFile = Files.writeString(dir.resolve("key"), "s3cret\n");
+    String keys = new WorkerKeyFile(CurveKeyPair.generate(), CurveKeyPair.generate().publicKey()).format();
+    Path keyFile = Files.writeString(dir.resolve("key"), keys);
     WorkerArguments a = WorkerArguments.parse(new String[] {
         "--connect", "tcp://head:4000, tcp://10.0.0.1:4000", "--task", "predict",
         "--run-dir", "runs/x", "--key-file", keyFile.toString(), "--connect-timeout", "90s"});
     assertEquals(List.of("tcp://head:4000", "tcp://10.0.0.1:4000"), a.addresses());
     assertEquals("predict", a.task());
     assertEquals(Path.of("runs/x"), a.runDir());
-    assertEquals("s3cret", a.key());
+    assertEquals(keys, a.key());
     assertEquals(Duration.ofSeconds(90), a.connectTimeout());
   }
 
@@ -59,6 +63,20 @@ class WorkerArgumentsTest {
         usageError("--connect", "tcp://h:1", "--task", "t", "--connect-timeout", "soon"));
     assertEquals("unexpected argument 'extra'", usageError("--connect", "tcp://h:1", "--task", "t", "extra"));
     assertTrue(usageError("--bogus").contains("bogus"));
+  }
+
+  @Test
+  void aFileThatIsNotAWorkerKeyFileIsAUsageErrorThatQuotesNoSecret() throws Exception {
+    Path old = Files.writeString(dir.resolve("old.key"), "0123456789abcdef0123456789abcdef\n");
+    String oldError = usageError("--connect", "tcp://h:1", "--task", "t", "--key-file", old.toString());
+    assertTrue(oldError.startsWith("--key-file: " + old + ": line 1"), oldError);
+    assertFalse(oldError.contains("0123456789abcdef"), oldError);
+    Path huge = Files.writeString(dir.resolve("huge.key"), "x".repeat(WorkerKeyFile.MAX_BYTES + 1));
+    assertTrue(usageError("--connect", "tcp://h:1", "--task", "t", "--key-file", huge.toString())
+        .contains("not a worker key file"));
+    Path plain = Files.writeString(dir.resolve("plain.key"), WorkerKeyFile.PLAIN_TEXT);
+    assertEquals(WorkerKeyFile.PLAIN_TEXT, WorkerArguments.parse(new String[] {"--connect", "tcp://h:1",
+        "--task", "t", "--key-file", plain.toString()}).key());
   }
 
   @Test

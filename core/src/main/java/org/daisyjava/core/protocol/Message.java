@@ -20,15 +20,14 @@ public sealed interface Message {
    * First message of a worker: who it is and which task it serves.
    *
    * @param name a human-readable name, e.g. {@code host:pid}
-   * @param key the run's shared secret from the key file, or null
    * @param job the cluster job id the worker runs in (e.g. {@code 123_4}), or null
    * @param log where the worker's output goes (environment variable {@code DAISY_LOG}), or null
    */
-  record Hello(String task, String name, String host, long pid, String key, String job, String log)
+  record Hello(String task, String name, String host, long pid, String job, String log)
       implements Message {
     /** A hello without a log file. */
-    public Hello(String task, String name, String host, long pid, String key, String job) {
-      this(task, name, host, pid, key, job, null);
+    public Hello(String task, String name, String host, long pid, String job) {
+      this(task, name, host, pid, job, null);
     }
 
     public String type() {

@@ -52,7 +52,6 @@ public final class MessageCodec {
         out.writeStringField("name", h.name());
         out.writeStringField("host", h.host());
         out.writeNumberField("pid", h.pid());
-        writeOptional(out, "key", h.key());
         writeOptional(out, "job", h.job());
         writeOptional(out, "log", h.log());
       } else if (m instanceof Welcome w) {
@@ -138,7 +137,7 @@ public final class MessageCodec {
     String type = text(root, "type", true);
     return switch (type) {
       case "hello" -> new Hello(text(root, "task", true), text(root, "name", true),
-          text(root, "host", true), number(root, "pid"), text(root, "key", false),
+          text(root, "host", true), number(root, "pid"),
           text(root, "job", false), text(root, "log", false));
       case "acquire" -> new Acquire();
       case "release" -> {

@@ -34,7 +34,8 @@ public record PipelineConfig(
     DependencyGraph graph = DependencyGraph.of(tasks.stream().map(TaskConfig::geometry).toList());
     SchedulerSettings s = SchedulerSettings.DEFAULTS;
     SchedulerSettings scheduler = new SchedulerSettings(s.hosts(), s.portLow(), s.portHigh(),
-        heartbeatInterval, heartbeatLiveness, s.statusInterval(), java.util.Optional.empty()); // no page: a library opens no port unasked
+        heartbeatInterval, heartbeatLiveness, s.statusInterval(), java.util.Optional.empty(), // no page:
+        s.encryption(), 0); // a library opens no port unasked
     return new PipelineConfig(name, runDir, "local", scheduler, WorkerSettings.DEFAULTS,
         defaultBatch(), null, List.copyOf(tasks), graph,
         "# pipeline built in code: " + name + "\n", null);

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param portLow first port to try (0 = any free port)
  * @param portHigh last port to try (equal to portLow for a single port)
  * @param web where the live status page listens ({@code web: HOST:PORT}); empty for {@code off}
+ * @param encryption CURVE (the default) or off (allowed only when every address is loopback)
+ * @param encryptionLine the config line of {@code scheduler.encryption}, 0 if not given
  */
 public record SchedulerSettings(
     List<String> hosts,
@@ -21,14 +23,19 @@ public record SchedulerSettings(
     Duration heartbeatInterval,
     int heartbeatLiveness,
     Duration statusInterval,
-    Optional<InetSocketAddress> web) {
+    Optional<InetSocketAddress> web,
+    Encryption encryption,
+    int encryptionLine) {
+
+  /** {@code scheduler.encryption}. */
+  public enum Encryption { CURVE, OFF }
 
   static final SchedulerSettings DEFAULTS = new SchedulerSettings(
       List.of(), 0, 0, Duration.ofSeconds(1), 5, Duration.ofSeconds(30),
-      Optional.of(InetSocketAddress.createUnresolved("127.0.0.1", 0)));
+      Optional.of(InetSocketAddress.createUnresolved("127.0.0.1", 0)), Encryption.CURVE, 0);
 
   private static final Set<String> KEYS = Set.of(
-      "host", "port", "heartbeat_interval", "heartbeat_liveness", "status_interval", "web");
+      "host", "port", "heartbeat_interval", "heartbeat_liveness", "status_interval", "web", "encryption");
 
   /** Time without any message after which a peer counts as dead. */
   public Duration deadAfter() {
@@ -97,7 +104,13 @@ public record SchedulerSettings(
         throw st.error("must be at least 100ms");
       }
     }
-    return new SchedulerSettings(hosts, low, high, hb, liveness, status, web(n.get("web")));
+    Encryption encryption = DEFAULTS.encryption;
+    ConfigNode enc = n.get("encryption");
+    if (enc != null) {
+      encryption = enc.oneOf(List.of("curve", "off")).equals("off") ? Encryption.OFF : Encryption.CURVE;
+    }
+    return new SchedulerSettings(hosts, low, high, hb, liveness, status, web(n.get("web")), encryption,
+        enc == null ? 0 : enc.line());
   }
 
   /** {@code off}, or {@code HOST:PORT} with an IP address or name and a port (0 = any free). */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.daisyjava.scheduler.server.PeerCounts;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.Failure;
@@ -19,7 +20,8 @@ public final class RunReport {
 
   /**
    * {@code {"state":…,"tasks":{name:{total,completed,skipped,failed,orphaned,retries}}}}, plus
-   * {@code running} per task while the run goes on and the first failures.
+   * {@code running} per task while the run goes on, the first failures, and {@code peers} (counts
+   * of dropped and refused messages) when a peer misbehaved.
    */
   public static String json(ServerSnapshot snapshot, String state, boolean live) {
     RunState known = RunState.fromJson(state);
@@ -96,6 +98,15 @@ public final class RunReport {
     }
     if (!failures.isEmpty()) {
       root.put("failures", failures);
+    }
+    PeerCounts p = snapshot.peers();
+    if (!p.equals(PeerCounts.NONE)) { // what misbehaving peers cost (PROTOCOL.md, "Limits")
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dropped_messages", p.droppedMessages());
+      m.put("refused_handshakes", p.refusedHandshakes());
+      m.put("refused_hellos", p.refusedHellos());
+      m.put("ignored_peers", p.ignoredPeers());
+      root.put("peers", m);
     }
     try {
       return JSON.writeValueAsString(root) + "\n";

@@ -5,11 +5,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import org.daisyjava.launcher.ExitCode;
+import org.daisyjava.launcher.config.SchedulerSettings;
 import org.daisyjava.scheduler.checkpoint.CheckpointFormatException;
 import org.daisyjava.scheduler.checkpoint.CheckpointLog;
 import org.daisyjava.scheduler.checkpoint.Recovery;
@@ -195,13 +193,25 @@ public final class RunDirectory {
   public record Opened(RunDirectory dir, Recovery recovery) {}
 
   /**
-   * Creates the directory layout and writes the config copy and a fresh worker key (readable
-   * only by the owner: it keeps stray workers of other runs out).
+   * Creates the directory layout and writes the config copy and the launch's worker key file
+   * ({@link WorkerKeys}: readable only by the owner; it keeps stray workers of other runs out).
    *
    * @param replaceUnstarted the directory holds a run that never finished a block (see
    *     {@link #checkUsable}): its log, status and summary are removed first
    */
-  public String create(String configText, List<String> tasks, boolean replaceUnstarted)
+  public void create(String configText, List<String> tasks, WorkerKeys keys, boolean replaceUnstarted)
+      throws LaunchException {
+    createLayout(configText, tasks, keys, replaceUnstarted);
+  }
+
+  /** {@link #create(String, List, WorkerKeys, boolean)} with fresh CURVE keys; returns worker.key's text. */
+  public String create(String configText, List<String> tasks, boolean replaceUnstarted) throws LaunchException {
+    WorkerKeys keys = WorkerKeys.generate(SchedulerSettings.Encryption.CURVE);
+    createLayout(configText, tasks, keys, replaceUnstarted);
+    return keys.workerFileText();
+  }
+
+  private void createLayout(String configText, List<String> tasks, WorkerKeys keys, boolean replaceUnstarted)
       throws LaunchException {
     try {
       if (replaceUnstarted) {
@@ -215,14 +225,7 @@ public final class RunDirectory {
         Files.createDirectories(logs(t));
       }
       writeAtomically(configCopy(), configText);
-      byte[] secret = new byte[16];
-      new SecureRandom().nextBytes(secret);
-      String key = HexFormat.of().formatHex(secret);
-      Path keyFile = keyFile();
-      Files.deleteIfExists(keyFile);
-      Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(keyFile, key);
-      return key;
+      keys.write(keyFile());
     } catch (IOException e) {
       throw new LaunchException(ExitCode.USAGE, "cannot create run directory " + root + ": " + e.getMessage());
     }

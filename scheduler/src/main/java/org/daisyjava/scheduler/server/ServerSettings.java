@@ -2,6 +2,7 @@ package org.daisyjava.scheduler.server;
 
 import java.time.Duration;
 import java.util.List;
+import org.daisyjava.core.protocol.ServerSecurity;
 
 /**
  * How the scheduler's socket is bound and how liveness is judged.
@@ -9,7 +10,7 @@ import java.util.List;
  * @param bindHost interface to bind ({@code *} = all)
  * @param portLow first port to try; 0 = any free port
  * @param portHigh last port to try
- * @param key shared secret workers must present in {@code hello}; null = none
+ * @param security CURVE keys (only the run's workers get in) or plain (loopback only)
  * @param runDir sent to workers ({@code DAISY_RUN_DIR}); may be null
  * @param tasks per task, in graph order
  */
@@ -19,7 +20,7 @@ public record ServerSettings(
     int portHigh,
     Duration heartbeatInterval,
     int liveness,
-    String key,
+    ServerSecurity security,
     String runDir,
     List<TaskSettings> tasks) {
 
@@ -32,6 +33,9 @@ public record ServerSettings(
     }
     if (portLow < 0 || portHigh > 65535 || portHigh < portLow) {
       throw new IllegalArgumentException("bad port range " + portLow + "-" + portHigh);
+    }
+    if (security == null) {
+      throw new IllegalArgumentException("security must be given (ServerSecurity.PLAIN for none)");
     }
     tasks = List.copyOf(tasks);
   }

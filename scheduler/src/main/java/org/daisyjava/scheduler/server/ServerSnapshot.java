@@ -10,7 +10,15 @@ public record ServerSnapshot(
     List<Failure> failures,
     long droppedMessages,
     boolean allFinished,
-    boolean stopped) {
+    boolean stopped,
+    PeerCounts peers) {
+
+  /** A snapshot without peer counts (tests of the launcher). */
+  public ServerSnapshot(long takenAtNanos, List<TaskSnapshot> tasks, List<Failure> failures,
+      long droppedMessages, boolean allFinished, boolean stopped) {
+    this(takenAtNanos, tasks, failures, droppedMessages, allFinished, stopped,
+        new PeerCounts(droppedMessages, 0, 0, 0));
+  }
 
   public TaskSnapshot task(String name) {
     for (TaskSnapshot t : tasks) {

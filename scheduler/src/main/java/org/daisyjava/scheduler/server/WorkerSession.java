@@ -3,7 +3,10 @@ package org.daisyjava.scheduler.server;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 
-/** One connected worker, known by its ZeroMQ routing id. Owned by the loop thread. */
+/**
+ * One connected worker, known by its ZeroMQ routing id. Owned by the loop thread. Its name, job
+ * and log come from the peer and are stored already escaped and cut ({@code PeerText}).
+ */
 final class WorkerSession {
   final byte[] routingId;
   final long id;
@@ -17,6 +20,8 @@ final class WorkerSession {
   int waiting;
   long lastHeard;
   long lastSent;
+  /** Malformed or disallowed messages so far (see {@link ProtocolEngine#ERROR_BUDGET}). */
+  int protocolErrors;
   boolean gone;
 
   WorkerSession(byte[] routingId, long id, int task, String name, String job, String log, long now) {

@@ -5,7 +5,8 @@ import java.util.UUID;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.MessageCodec;
 import org.daisyjava.core.protocol.ProtocolException;
-import org.zeromq.SocketType;
+import org.daisyjava.core.protocol.WorkerSecurity;
+import org.daisyjava.core.protocol.ZmqSockets;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -15,8 +16,13 @@ final class RawWorker implements AutoCloseable {
   final ZMQ.Socket socket;
 
   RawWorker(int port) {
-    socket = context.createSocket(SocketType.DEALER);
-    socket.setIdentity(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    this(port, WorkerSecurity.PLAIN);
+  }
+
+  /** A DEALER made by the production socket factory with {@code security}. */
+  RawWorker(int port, WorkerSecurity security) {
+    socket = ZmqSockets.dealer(context, security,
+        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
     socket.setLinger(0);
     socket.setReceiveTimeOut(10_000);
     // JeroMQ 0.6.0 sometimes leaves a fresh outgoing connection without its ZMTP handshake
@@ -65,9 +71,9 @@ final class RawWorker implements AutoCloseable {
     return (T) m;
   }
 
-  Message.Welcome hello(String task, String key) {
+  Message.Welcome hello(String task) {
     send(new Message.Hello(task, "raw:" + ProcessHandle.current().pid(), "localhost",
-        ProcessHandle.current().pid(), key, null));
+        ProcessHandle.current().pid(), null));
     return next(Message.Welcome.class);
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.Roi;
 import org.daisyjava.core.protocol.Message;
+import org.daisyjava.core.protocol.ServerSecurity;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
 import org.daisyjava.core.protocol.Message.Assign;
@@ -41,14 +42,15 @@ class SchedulerServerTest {
             Fit.VALID, false, List.of("a"))));
   }
 
-  SchedulerServer start(DependencyGraph g, Duration timeout, String key, DoneRecorder recorder,
+  SchedulerServer start(DependencyGraph g, Duration timeout, ServerSecurity security, DoneRecorder recorder,
       Duration heartbeat) {
     SchedulingState state = new SchedulingState(g, new int[] {2, 2}, null);
     List<TaskSettings> ts = new ArrayList<>();
     for (int t = 0; t < g.taskCount(); t++) {
       ts.add(new TaskSettings(BlockCode.of(BlockCode.Kind.COMMAND, "true"), timeout, null));
     }
-    server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0, heartbeat, 3, key,
+    server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0, heartbeat, 3,
+        security == null ? ServerSecurity.PLAIN : security,
         "/runs/x", ts), recorder);
     server.start();
     return server;
@@ -82,12 +84,12 @@ class SchedulerServerTest {
     DependencyGraph g = graph();
     start(g, null, null, null, Duration.ofMillis(200));
     try (RawWorker a = new RawWorker(server.port()); RawWorker b = new RawWorker(server.port())) {
-      Welcome wa = a.hello("a", null);
+      Welcome wa = a.hello("a");
       assertEquals(BlockCode.of(BlockCode.Kind.COMMAND, "true"), wa.process());
       assertEquals(200, wa.heartbeatMillis());
       assertEquals(3, wa.liveness());
       assertEquals("/runs/x", wa.runDir());
-      Welcome wb = b.hello("b", null);
+      Welcome wb = b.hello("b");
       assertTrue(wb.workerId() != wa.workerId());
       List<Long> ranA = drain(a, "a");
       assertEquals(g.grid(0).blockCount(), ranA.size());
@@ -102,7 +104,7 @@ class SchedulerServerTest {
   void garbageIsLoggedAndDroppedAndTheRunCompletes() {
     start(graph(), null, null, null, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port()); RawWorker stranger = new RawWorker(server.port())) {
-      w.hello("a", null);
+      w.hello("a");
       w.sendRaw(new byte[] {0, 1, 2, (byte) 0xff});                     // not JSON
       w.sendRaw("{\"v\":2,\"type\":\"acquire\"}");                      // another version
       w.sendRaw("{\"v\":1,\"type\":\"steal_blocks\"}");                 // unknown type
@@ -118,7 +120,7 @@ class SchedulerServerTest {
       assertTrue(server.snapshot().droppedMessages() >= 8, "dropped " + server.snapshot().droppedMessages());
     }
     try (RawWorker w = new RawWorker(server.port())) {
-      w.hello("b", null);
+      w.hello("b");
       assertEquals(100, drain(w, "b").size());
     }
     awaitFinished();
@@ -133,13 +135,13 @@ class SchedulerServerTest {
     try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
       taken.bind(new java.net.InetSocketAddress("127.0.0.1", low));
       server = new SchedulerServer(new SchedulingState(g, new int[] {0, 0}, null),
-          new ServerSettings("127.0.0.1", low, low + 5, Duration.ofSeconds(1), 3, null, null, ts), null);
+          new ServerSettings("127.0.0.1", low, low + 5, Duration.ofSeconds(1), 3, ServerSecurity.PLAIN, null, ts), null);
       assertEquals(low + 1, server.start(), "the first free port of the range");
       try (RawWorker w = new RawWorker(server.port())) {
-        w.hello("a", null);
+        w.hello("a");
       }
       SchedulerServer full = new SchedulerServer(new SchedulingState(g, new int[] {0, 0}, null),
-          new ServerSettings("127.0.0.1", low, low, Duration.ofSeconds(1), 3, null, null, ts), null);
+          new ServerSettings("127.0.0.1", low, low, Duration.ofSeconds(1), 3, ServerSecurity.PLAIN, null, ts), null);
       IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
           IllegalStateException.class, full::start);
       assertTrue(e.getMessage().contains("no free port in " + low + "-" + low), e.getMessage());
@@ -148,14 +150,12 @@ class SchedulerServerTest {
   }
 
   @Test
-  void wrongKeyAndUnknownTaskAreRefused() {
-    start(graph(), null, "s3cret", null, Duration.ofMillis(200));
+  void anUnknownTaskIsRefused() {
+    start(graph(), null, null, null, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port())) {
-      w.send(new Message.Hello("a", "x", "h", 1, "wrong", null));
-      assertTrue(w.next(Refuse.class).reason().contains("wrong key"));
-      w.send(new Message.Hello("nope", "x", "h", 1, "s3cret", null));
+      w.send(new Message.Hello("nope", "x", "h", 1, null));
       assertTrue(w.next(Refuse.class).reason().contains("unknown task"));
-      w.send(new Message.Hello("a", "x", "h", 1, "s3cret", null));
+      w.send(new Message.Hello("a", "x", "h", 1, null));
       w.next(Welcome.class);
     }
   }
@@ -164,13 +164,13 @@ class SchedulerServerTest {
   void aSilentWorkerIsBuriedAndItsBlockGoesToAnother() throws Exception {
     start(graph(), null, null, null, Duration.ofMillis(100));
     try (RawWorker silent = new RawWorker(server.port())) {
-      silent.hello("a", null);
+      silent.hello("a");
       silent.send(new Acquire());
       long held = silent.next(Assign.class).block().id();
       // say nothing more: after 3 x 100 ms the scheduler buries it
       Thread.sleep(600);
       try (RawWorker other = new RawWorker(server.port())) {
-        other.hello("a", null);
+        other.hello("a");
         List<Long> ran = drain(other, "a");
         assertTrue(ran.contains(held), "the lost block ran elsewhere");
         assertEquals(81, ran.size());
@@ -185,7 +185,7 @@ class SchedulerServerTest {
   void aLeasePastTheTimeoutIsAbandonedAndRetried() throws Exception {
     start(graph(), Duration.ofMillis(300), null, null, Duration.ofMillis(100));
     try (RawWorker slow = new RawWorker(server.port())) {
-      slow.hello("a", null);
+      slow.hello("a");
       slow.send(new Acquire());
       Assign first = slow.next(Assign.class);
       // keep heartbeating but never release
@@ -233,7 +233,7 @@ class SchedulerServerTest {
     };
     start(graph(), null, null, recorder, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port())) {
-      w.hello("a", null);
+      w.hello("a");
       w.send(new Acquire());
       Assign a = w.next(Assign.class);
       w.send(new Release(a.block().id(), true, null));
@@ -253,7 +253,7 @@ class SchedulerServerTest {
   void failedReleasesAreRetriedThenFailForGood() {
     start(graph(), null, null, null, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port())) {
-      w.hello("a", null);
+      w.hello("a");
       w.send(new Acquire());
       long id = w.next(Assign.class).block().id();
       for (int attempt = 1; attempt <= 3; attempt++) {
@@ -278,7 +278,7 @@ class SchedulerServerTest {
   void afterBeginShutdownCutOffBlocksAreNeitherFailuresNorRetriesAndNothingIsHandedOut() throws Exception {
     start(graph(), null, null, null, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port())) {
-      w.hello("a", null);
+      w.hello("a");
       long[] held = new long[3];
       for (int i = 0; i < held.length; i++) {
         w.send(new Acquire());
@@ -322,14 +322,14 @@ class SchedulerServerTest {
   void aFatalGoodbyeFailsTheWholeTaskAtOnceAndOrphansItsDownstream() {
     start(graph(), null, null, null, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port()); RawWorker other = new RawWorker(server.port())) {
-      w.hello("a", null);
+      w.hello("a");
       w.send(new Acquire());
       long id = w.next(Assign.class).block().id();
       w.send(new Release(id, false, "command exited with code 127 (command not found)"));
       w.send(new Message.Goodbye("command not found: no block of this task can run", true));
       awaitFinishedTask("a");
       awaitFinishedTask("b");
-      other.hello("a", null);
+      other.hello("a");
       other.send(new Acquire());
       assertInstanceOf(NoMoreBlocks.class, other.next(), "nothing of a given-up task is handed out");
     }
@@ -348,11 +348,11 @@ class SchedulerServerTest {
   void anOrdinaryGoodbyeDoesNotFailTheTask() {
     start(graph(), null, null, null, Duration.ofMillis(200));
     try (RawWorker w = new RawWorker(server.port())) {
-      w.hello("a", null);
+      w.hello("a");
       w.send(new Message.Goodbye("stopped"));
     }
     try (RawWorker w = new RawWorker(server.port())) {
-      w.hello("a", null);
+      w.hello("a");
       assertFalse(drain(w, "a").isEmpty());
     }
     assertEquals(null, server.snapshot().task("a").abandonReason());

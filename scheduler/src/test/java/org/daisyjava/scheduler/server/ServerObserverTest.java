@@ -69,7 +69,7 @@ class ServerObserverTest {
     server.observe(seen);
     server.start();
     try (RawWorker a = new RawWorker(server.port()); RawWorker b = new RawWorker(server.port())) {
-      long wa = a.hello("a", null).workerId();
+      long wa = a.hello("a").workerId();
       a.send(new Message.Heartbeat());
       a.send(new Acquire());
       Assign first = assertInstanceOf(Assign.class, a.next());
@@ -85,7 +85,7 @@ class ServerObserverTest {
         assertTrue(System.nanoTime() < deadline, "a never left: " + seen.calls);
         Thread.sleep(20);
       }
-      long wb = b.hello("a", null).workerId();
+      long wb = b.hello("a").workerId();
       b.send(new Acquire());
       Assign third = assertInstanceOf(Assign.class, b.next());
       // b goes silent holding a block: after 3 x 100 ms it is lost and the block ends with it

@@ -1,0 +1,133 @@
+package org.daisyjava.core.protocol;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * The one place where the protocol's ZeroMQ sockets are made, for both ends, so that every socket
+ * that reads bytes from the network has its limits before the first byte arrives:
+ *
+ * <ul>
+ *   <li><b>maximum message size</b> ({@code ZMQ_MAXMSGSIZE}): JeroMQ's decoder refuses a frame
+ *       header that claims more than {@link #MAX_WIRE_MESSAGE} and drops the connection before it
+ *       allocates the body (checked in JeroMQ 0.6.0's {@code Decoder.sizeReady}); without it a
+ *       19-byte header claiming 2 GB made it reserve 2 GB. This covers the handshake's commands
+ *       too, so it holds for peers that never authenticate.
+ *   <li><b>high-water marks</b> in messages per peer, both ways: a peer that sends without reading
+ *       its answers fills its own pipe, after which the scheduler stops reading from it (TCP
+ *       pushes back) — memory stays bounded and other peers are fair-queued past it.
+ *   <li><b>handshake interval</b>: a connection that has not finished its handshake within
+ *       {@link #HANDSHAKE_MS} is closed, so half-open connections cannot pile up.
+ *   <li><b>CURVE</b> keys ({@link ServerSecurity}, {@link WorkerSecurity}), linger, backlog, and
+ *       the I/O threads of the contexts ({@link #context}, {@link #serverContext}).
+ * </ul>
+ */
+public final class ZmqSockets {
+  /** CURVE wraps a message in a MESSAGE command: name, nonce, MAC and a flags byte (33 bytes). */
+  private static final int CURVE_OVERHEAD = 64;
+  /** The largest frame any socket accepts from the wire: the protocol's limit plus CURVE's wrapping. */
+  public static final long MAX_WIRE_MESSAGE = MessageCodec.MAX_FRAME + CURVE_OVERHEAD;
+  /**
+   * Messages queued per peer and direction. A worker has at most 64 blocks outstanding, so an
+   * honest peer never has more than a few hundred messages in flight.
+   */
+  public static final int HIGH_WATER_MARK = 1000;
+  /** Connections a listening socket lets wait for accept. */
+  public static final int BACKLOG = 256;
+  /** A connection must finish its (CURVE) handshake within this. */
+  public static final int HANDSHAKE_MS = 10_000;
+  /** Worker: how long a closing socket may still deliver its goodbye. */
+  public static final int WORKER_LINGER_MS = 500;
+
+  private ZmqSockets() {}
+
+  /** A worker's context: one I/O thread (it has one connection). */
+  public static ZContext context() {
+    return new ZContext(1);
+  }
+
+  /**
+   * The scheduler's context. CURVE's encryption runs on the I/O threads, in pure Java (JeroMQ),
+   * and each connection stays on one thread: with one thread, a few busy workers made it the
+   * bottleneck (measured with {@code scripts/bench zmq}); connections are spread over these.
+   */
+  public static ZContext serverContext() {
+    return new ZContext(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+  }
+
+  /**
+   * The scheduler's ROUTER socket, not yet bound. With {@link ServerKeys}, the context's ZAP
+   * handler is started first (it must exist before any connection is accepted) and lives as long
+   * as the returned endpoint.
+   */
+  public static ServerEndpoint router(ZContext context, ServerSecurity security) {
+    ZapAuthenticator zap = null;
+    if (security instanceof ServerKeys keys) {
+      zap = new ZapAuthenticator(context, keys.clientPublicKey());
+    }
+    ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
+    limit(socket);
+    socket.setLinger(0);
+    socket.setBacklog(BACKLOG);
+    socket.setRouterMandatory(false); // a vanished worker's messages are dropped, not an error
+    if (security instanceof ServerKeys keys) {
+      socket.setZAPDomain(ZapAuthenticator.DOMAIN);
+      socket.setCurveServer(true);
+      socket.setCurveSecretKey(CurveKeyPair.raw(keys.server().secretKey()));
+      socket.setCurvePublicKey(CurveKeyPair.raw(keys.server().publicKey()));
+    }
+    return new ServerEndpoint(socket, zap);
+  }
+
+  /** A worker's DEALER socket, not yet connected. */
+  public static ZMQ.Socket dealer(ZContext context, WorkerSecurity security, byte[] routingId) {
+    ZMQ.Socket socket = context.createSocket(SocketType.DEALER);
+    limit(socket);
+    socket.setIdentity(routingId);
+    socket.setLinger(WORKER_LINGER_MS);
+    if (security instanceof WorkerKeyFile keys) {
+      socket.setCurveServerKey(CurveKeyPair.raw(keys.serverPublicKey()));
+      socket.setCurvePublicKey(CurveKeyPair.raw(keys.client().publicKey()));
+      socket.setCurveSecretKey(CurveKeyPair.raw(keys.client().secretKey()));
+    }
+    return socket;
+  }
+
+  /** The limits every socket that may see network bytes gets, before it binds or connects. */
+  public static void limit(ZMQ.Socket socket) {
+    socket.setMaxMsgSize(MAX_WIRE_MESSAGE);
+    socket.setSndHWM(HIGH_WATER_MARK);
+    socket.setRcvHWM(HIGH_WATER_MARK);
+    socket.setHandshakeIvl(HANDSHAKE_MS);
+  }
+
+  /** A bound scheduler socket and the authenticator that guards it (none for plain). */
+  public static final class ServerEndpoint implements AutoCloseable {
+    private final ZMQ.Socket socket;
+    private final ZapAuthenticator zap;
+
+    private ServerEndpoint(ZMQ.Socket socket, ZapAuthenticator zap) {
+      this.socket = socket;
+      this.zap = zap;
+    }
+
+    public ZMQ.Socket socket() {
+      return socket;
+    }
+
+    /** Connections refused because their client key is not the run's (0 for plain). Any thread. */
+    public long refusedHandshakes() {
+      return zap == null ? 0 : zap.refused();
+    }
+
+    /** Closes the socket and stops the authenticator; idempotent. Owner's thread. */
+    @Override
+    public void close() {
+      socket.close();
+      if (zap != null) {
+        zap.close();
+      }
+    }
+  }
+}
