@@ -137,7 +137,7 @@ class CurveAuthenticationTest {
       t.join();
       System.out.printf("impostor: heard %d frames, worker exit %d, blocks run %d%n", heard, exit[0], ran.get());
       assertEquals(0, heard, "the impostor got a frame through the handshake");
-      assertEquals(WorkerExitCodes.NO_SCHEDULER, exit[0]);
+      assertEquals(WorkerExitCodes.NEVER_CONNECTED, exit[0]);
       assertEquals(0, ran.get());
     }
   }

@@ -13,6 +13,7 @@ import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Acquire;
 import org.daisyjava.core.protocol.Message.Assign;
 import org.daisyjava.core.protocol.Message.Release;
+import org.daisyjava.core.protocol.ServerSecurity;
 import org.daisyjava.scheduler.state.SchedulingState;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,7 @@ class ServerObserverTest {
     List<TaskSettings> ts = List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.COMMAND, "true"), null, null),
         new TaskSettings(BlockCode.of(BlockCode.Kind.COMMAND, "true"), null, null));
     SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0, Duration.ofMillis(100), 3,
-        null, "/runs/x", ts), null);
+        ServerSecurity.PLAIN, "/runs/x", ts), null);
     Recording seen = new Recording();
     server.observe(seen);
     server.start();
