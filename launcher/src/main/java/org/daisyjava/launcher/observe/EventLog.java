@@ -117,7 +117,7 @@ public final class EventLog implements RunListener, AutoCloseable {
   }
 
   @Override
-  public void ended(ServerSnapshot last, String state) {
+  public void ended(ServerSnapshot last, RunEnding ending) {
     if (failures > MAX_FAILURES) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("time", Instant.now().toString());

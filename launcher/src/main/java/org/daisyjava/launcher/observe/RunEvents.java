@@ -54,17 +54,18 @@ public final class RunEvents implements AutoCloseable {
     }
   }
 
-  /** The run is over (finished or interrupted); later calls do nothing. */
-  public void ended(ServerSnapshot last, String state) {
+  /** The run is over; later calls do nothing. */
+  public void ended(ServerSnapshot last, RunEnding ending) {
     if (ended) {
       return;
     }
     ended = true;
     tick(last);
     model.close(last);
-    emit(new RunEvent.RunEnded(System.currentTimeMillis(), state, (System.nanoTime() - startNanos) / 1e9));
+    emit(new RunEvent.RunEnded(System.currentTimeMillis(), ending.state().json(),
+        (System.nanoTime() - startNanos) / 1e9));
     for (RunListener l : listeners) {
-      call(l, () -> l.ended(last, state));
+      call(l, () -> l.ended(last, ending));
     }
   }
 

@@ -20,6 +20,6 @@ public interface RunListener {
   /** Something happened (see {@link RunEvent}). */
   default void event(RunEvent e) {}
 
-  /** The run is over; {@code state} is finished or interrupted (as in summary.json). */
-  default void ended(ServerSnapshot last, String state) {}
+  /** The run is over: finished, failed or interrupted (as in summary.json), see {@link RunEnding}. */
+  default void ended(ServerSnapshot last, RunEnding ending) {}
 }

@@ -55,7 +55,7 @@ public final class RunStatistics implements RunListener {
   }
 
   @Override
-  public void ended(ServerSnapshot last, String state) {
+  public void ended(ServerSnapshot last, RunEnding ending) {
     if (model == null) {
       return;
     }

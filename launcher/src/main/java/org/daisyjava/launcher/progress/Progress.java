@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.RunEnding;
+import org.daisyjava.launcher.observe.RunListener;
 import org.daisyjava.launcher.run.RunDirectory;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;
@@ -25,7 +27,7 @@ import org.daisyjava.scheduler.state.TaskCounts;
  * can follow the run — and at least every {@code status_interval}, which says the launcher is
  * alive.
  */
-public final class Progress {
+public final class Progress implements RunListener {
   private static final Logger LOG = Logger.getLogger(Progress.class.getName());
   private static final long REDRAW_NANOS = 250_000_000L;
   /** status.json is rewritten at most this often. */
@@ -94,6 +96,18 @@ public final class Progress {
     if (interval || (now - lastWrite >= STATUS_WRITE_NANOS && !content(s).equals(lastWritten))) {
       writeStatus(s, RunState.RUNNING, null, now);
     }
+  }
+
+  /** A tick of the run: see {@link #tick}. */
+  @Override
+  public void snapshot(ServerSnapshot s) {
+    tick(s);
+  }
+
+  /** The last redraw and the final status.json. */
+  @Override
+  public void ended(ServerSnapshot last, RunEnding ending) {
+    finish(last, ending.state(), ending.reason());
   }
 
   /** The last redraw (terminal) and the final status.json. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.RunEnding;
 import org.daisyjava.launcher.observe.RunListener;
 import org.daisyjava.launcher.observe.RunModel;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
@@ -87,8 +88,8 @@ public final class LivePage implements RunListener, AutoCloseable {
   }
 
   @Override
-  public void ended(ServerSnapshot last, String finalState) {
-    state = finalState;
+  public void ended(ServerSnapshot last, RunEnding ending) {
+    state = ending.state().json();
     synchronized (this) {
       cached = null;
     }

@@ -3,6 +3,7 @@ package org.daisyjava.launcher.web;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.RunEnding;
 import org.daisyjava.launcher.observe.RunListener;
 import org.daisyjava.launcher.observe.RunModel;
 import org.daisyjava.launcher.run.RunDirectory;
@@ -30,12 +31,12 @@ public final class ReportWriter implements RunListener {
   }
 
   @Override
-  public void ended(ServerSnapshot last, String state) {
+  public void ended(ServerSnapshot last, RunEnding ending) {
     if (model == null) {
       return;
     }
     try {
-      RunDirectory.writeAtomically(file, PageTemplate.report(RunDocument.json(model, state, runDir)));
+      RunDirectory.writeAtomically(file, PageTemplate.report(RunDocument.json(model, ending.state().json(), runDir)));
     } catch (IOException e) {
       LOG.warning("cannot write " + file + ": " + e.getMessage());
     }

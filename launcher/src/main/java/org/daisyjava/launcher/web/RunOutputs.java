@@ -15,7 +15,8 @@ import org.daisyjava.launcher.run.RunDirectory;
 
 /**
  * The listeners every run has — events.jsonl, the statistics in the summary, report.html and
- * (unless {@code scheduler.web: off}) the live page — plus the caller's.
+ * (unless {@code scheduler.web: off}) the live page — after the launch's own ({@code first}:
+ * progress and the summary, which the statistics add to) and before the caller's.
  */
 public final class RunOutputs {
   /** Blocks of a resumed task looked up one by one to mark the map (beyond: shown waiting). */
@@ -24,8 +25,9 @@ public final class RunOutputs {
   private RunOutputs() {}
 
   public static RunEvents standard(RunModel.RunInfo info, RunDirectory dir, Optional<InetSocketAddress> web,
-      PrintStream out, List<RunListener> extra, long startNanos, LongPredicate[] resumed) {
-    List<RunListener> listeners = new ArrayList<>();
+      PrintStream out, List<RunListener> first, List<RunListener> extra, long startNanos,
+      LongPredicate[] resumed) {
+    List<RunListener> listeners = new ArrayList<>(first);
     listeners.add(new EventLog(dir.root().resolve("events.jsonl")));
     listeners.add(new RunStatistics(out, dir.summaryFile()));
     listeners.add(new ReportWriter(dir.root().resolve("report.html"), dir.root()));

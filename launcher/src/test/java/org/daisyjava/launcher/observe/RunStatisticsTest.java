@@ -44,8 +44,8 @@ class RunStatisticsTest {
     }
 
     @Override
-    public void ended(ServerSnapshot last, String finalState) {
-      state = finalState;
+    public void ended(ServerSnapshot last, RunEnding ending) {
+      state = ending.state().json();
     }
   }
 
