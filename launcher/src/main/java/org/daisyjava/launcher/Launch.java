@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
+import org.daisyjava.launcher.backend.ExternalWorkers;
 import org.daisyjava.launcher.backend.WorkerCommand;
 import org.daisyjava.launcher.backend.CommandRunner;
 import org.daisyjava.launcher.backend.SchedulerAddresses;
@@ -215,6 +216,7 @@ final class Launch {
       try {
         backend = backends.create(config, dir, server, port, keys.workerFileText());
         started0[0] = backend;
+        ExternalWorkers.announce(out, config, dir, backends, port);
       } catch (LaunchException e) {
         fatal = e;
       }

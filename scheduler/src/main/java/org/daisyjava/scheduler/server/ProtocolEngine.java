@@ -604,9 +604,11 @@ final class ProtocolEngine {
   ServerSnapshot snapshot(long now, boolean stopped, long refusedHandshakes) {
     int n = state.taskCount();
     int[] workers = new int[n];
+    int[] slots = new int[n];
     int[] idle = new int[n];
     for (WorkerSession s : sessions.values()) {
       workers[s.task]++;
+      slots[s.task] += s.slots;
       if (s.leases.isEmpty()) {
         idle[s.task]++;
       }
@@ -614,7 +616,7 @@ final class ProtocolEngine {
     List<TaskSnapshot> tasks = new ArrayList<>(n);
     for (int t = 0; t < n; t++) {
       tasks.add(new TaskSnapshot(state.graph().taskName(t), state.counts(t), state.hasReady(t),
-          workers[t], idle[t], workersLost[t], state.abandonReason(t)));
+          workers[t], slots[t], idle[t], workersLost[t], state.abandonReason(t)));
     }
     return new ServerSnapshot(now, List.copyOf(tasks), state.failures(), dropped,
         state.allFinished(), stopped, new PeerCounts(dropped, refusedHandshakes, refusedHellos, ignoredPeers));
