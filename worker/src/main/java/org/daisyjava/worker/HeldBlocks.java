@@ -34,7 +34,11 @@ final class HeldBlocks {
       throw new IllegalStateException("held blocks are closed; block " + block.id() + " cannot be added");
     }
     waiting.add(block);
-    notifyAll();
+    // one block, one runner: waking every idle slot for it would have all but one go back to
+    // sleep (8 slots and no-op blocks: most of the loop's time). A runner that was not waiting
+    // may take the block first; the woken one then finds nothing and waits again, so no block
+    // is left behind and no wake-up is needed for it. close() wakes all.
+    notify();
   }
 
   /**
