@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
+import org.daisyjava.launcher.backend.ExternalWorkers;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.observe.RunEnding;
@@ -199,6 +200,7 @@ final class RunSession {
     run.started();
     run.tick(server.snapshot());
     backend = backends.create(config, dir, server, port, keys.workerFileText());
+    ExternalWorkers.announce(out, config, dir, backends, port);
   }
 
   /** Phase 3: until every task is finished, a signal arrives, or the run cannot go on. */

@@ -11,10 +11,11 @@ import org.daisyjava.core.Block;
 final class DaisyEnvironment {
   private DaisyEnvironment() {}
 
-  /** What a process needs to know about the worker: task, worker id, run directory. */
+  /** What a process needs to know about the worker: task, worker id, slot, run directory. */
   static void putWorker(Map<String, String> env, WorkerContext context) {
     env.put("DAISY_TASK", context.task());
     env.put("DAISY_WORKER_ID", Long.toString(context.workerId()));
+    env.put("DAISY_SLOT", Integer.toString(context.slot()));
     putRunDir(env, context.runDir());
   }
 

@@ -1,12 +1,16 @@
 package org.daisyjava.worker;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
- * The hand-over between the poll loop and the runner thread: blocks waiting to run, in the order
- * received, and the one running. The runner takes the next block itself as soon as it finishes one,
- * so a prefetched block starts without waiting for the poll loop to wake up.
+ * The hand-over between the poll loop and the runner threads (one per slot): blocks waiting to
+ * run, in the order received, and those running. A runner takes the next block itself as soon as
+ * it finishes one, so a prefetched block starts without waiting for the poll loop to wake up; the
+ * blocks therefore start in the order received, as many at once as there are slots — which is
+ * what the scheduler assumes when it starts their timeout clocks.
  */
 final class HeldBlocks {
   /** What {@link #abandon} found. */
@@ -20,7 +24,8 @@ final class HeldBlocks {
   }
 
   private final ArrayDeque<HeldBlock> waiting = new ArrayDeque<>();
-  private HeldBlock running;
+  /** At most one per slot; a handful, so a list. */
+  private final List<HeldBlock> running = new ArrayList<>();
   private boolean closed;
 
   /** Poll loop: a block arrived. */
@@ -29,7 +34,11 @@ final class HeldBlocks {
       throw new IllegalStateException("held blocks are closed; block " + block.id() + " cannot be added");
     }
     waiting.add(block);
-    notifyAll();
+    // one block, one runner: waking every idle slot for it would have all but one go back to
+    // sleep (8 slots and no-op blocks: most of the loop's time). A runner that was not waiting
+    // may take the block first; the woken one then finds nothing and waits again, so no block
+    // is left behind and no wake-up is needed for it. close() wakes all.
+    notify();
   }
 
   /**
@@ -40,15 +49,21 @@ final class HeldBlocks {
     while (waiting.isEmpty() && !closed) {
       wait();
     }
-    running = waiting.poll();
-    return running;
+    HeldBlock next = waiting.poll();
+    if (next != null) {
+      running.add(next);
+    }
+    return next;
   }
 
-  /** Runner thread: the running block is over. */
+  /** Runner thread: its running block is over. */
   synchronized void finished(HeldBlock block) {
-    if (running == block) {
-      running = null;
-    }
+    running.remove(block);
+  }
+
+  /** How many blocks are running now (for tests and log lines). */
+  synchronized int runningCount() {
+    return running.size();
   }
 
   /** Poll loop: the scheduler abandoned block {@code id}. */
@@ -59,9 +74,12 @@ final class HeldBlocks {
         return Abandoned.DROPPED;
       }
     }
-    if (running != null && running.id() == id) {
-      running.cancellation().cancel();
-      return Abandoned.STOPPING;
+    for (HeldBlock r : running) {
+      if (r.id() == id) {
+        // only this slot's block: the other slots run on
+        r.cancellation().cancel();
+        return Abandoned.STOPPING;
+      }
     }
     return Abandoned.NOT_HELD;
   }
@@ -75,14 +93,14 @@ final class HeldBlocks {
   }
 
   /**
-   * Poll loop: the worker is leaving early. Drops every waiting block, asks the running one to stop,
-   * and returns how many were dropped.
+   * Poll loop: the worker is leaving early. Drops every waiting block, asks the running ones to
+   * stop, and returns how many were dropped.
    */
   synchronized int closeAndCancel() {
     int dropped = waiting.size();
     waiting.clear();
-    if (running != null) {
-      running.cancellation().cancel();
+    for (HeldBlock r : running) {
+      r.cancellation().cancel();
     }
     close();
     return dropped;

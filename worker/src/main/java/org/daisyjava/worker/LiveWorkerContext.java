@@ -6,10 +6,14 @@ import java.util.Optional;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.Coordinate;
 
-/** The worker's context as the runner thread keeps it up to date: fixed ids, the current attempt. */
+/**
+ * One slot's context as its runner thread keeps it up to date: fixed ids, the current attempt.
+ * Each slot has its own (the attempt is that of the slot's block).
+ */
 final class LiveWorkerContext implements WorkerContext {
   private final String task;
   private final long workerId;
+  private final int slot;
   private final Path runDir;
   private final Map<String, String> args;
   private final Coordinate voxelSize;
@@ -22,8 +26,17 @@ final class LiveWorkerContext implements WorkerContext {
 
   /** With the args and voxel size of the task's code as the scheduler sent it (null: none). */
   LiveWorkerContext(String task, long workerId, Path runDir, BlockCode code) {
+    this(task, workerId, 0, runDir, code);
+  }
+
+  /** The context of slot {@code slot} (0-based). */
+  LiveWorkerContext(String task, long workerId, int slot, Path runDir, BlockCode code) {
+    if (slot < 0) {
+      throw new IllegalArgumentException("slot must be >= 0, got " + slot);
+    }
     this.task = task;
     this.workerId = workerId;
+    this.slot = slot;
     this.runDir = runDir == null ? null : runDir.toAbsolutePath();
     this.args = code == null ? Map.of() : code.args();
     this.voxelSize = code == null ? null : parseVoxelSize(code.option(BlockCode.VOXEL_SIZE_OPTION, null));
@@ -66,6 +79,11 @@ final class LiveWorkerContext implements WorkerContext {
   }
 
   @Override
+  public int slot() {
+    return slot;
+  }
+
+  @Override
   public Path runDir() {
     return runDir;
   }
@@ -81,6 +99,6 @@ final class LiveWorkerContext implements WorkerContext {
 
   @Override
   public String toString() {
-    return "worker " + workerId + " of task " + task;
+    return "worker " + workerId + (slot == 0 ? "" : " slot " + slot) + " of task " + task;
   }
 }

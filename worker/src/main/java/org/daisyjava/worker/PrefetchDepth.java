@@ -31,7 +31,16 @@ final class PrefetchDepth {
     averageNanos = averageNanos < 0 ? nanos : averageNanos * 0.9 + nanos * 0.1;
   }
 
-  /** Blocks to keep outstanding now. */
+  /**
+   * Blocks to keep outstanding now with {@code slots} slots: one running in each slot and the
+   * prefetch of a one-slot worker beyond that (long blocks: one prefetched block for all slots),
+   * at most {@link #MAX}.
+   */
+  int current(int slots) {
+    return Math.min(MAX, slots - 1 + current());
+  }
+
+  /** Blocks to keep outstanding now by a one-slot worker. */
   int current() {
     if (seen < SETTLE || averageNanos >= SHORT_NANOS) {
       return MIN;

@@ -6,10 +6,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The thread that runs the task's code, so that the poll loop keeps heartbeating while a block runs.
- * It sets the code up, then takes blocks from {@link HeldBlocks} one at a time, in order, until
- * they are closed, then tears the code down. It reports each step to the poll loop as a
- * {@link RunnerEvent} and wakes it.
+ * The thread of one slot, which runs the task's code so that the poll loop keeps heartbeating
+ * while a block runs. It sets its slot's code up, then takes blocks from the {@link HeldBlocks}
+ * all slots share, one at a time, until they are closed, then tears the code down. It reports each
+ * step to the poll loop as a {@link RunnerEvent} and wakes it.
  */
 final class RunnerThread {
   private static final Logger LOG = Logger.getLogger(RunnerThread.class.getName());
@@ -35,7 +35,7 @@ final class RunnerThread {
     this.held = held;
     this.events = events;
     this.wakeup = wakeup;
-    this.thread = new Thread(this::work, "daisy-runner-" + context.task() + "-" + context.workerId());
+    this.thread = new Thread(this::work, "daisy-runner-" + context.task() + "-" + context.workerId() + "-" + context.slot());
     // a block that ignores cancellation must not keep the JVM alive once the worker has left
     thread.setDaemon(true);
     thread.setContextClassLoader(userClasses);

@@ -2,6 +2,9 @@ package org.daisyjava.worker;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.logging.Logger;
 import org.daisyjava.core.protocol.Message;
@@ -19,9 +22,10 @@ import org.zeromq.ZMQ;
 
 /**
  * The worker's life after {@code welcome}: one single-threaded poll loop that owns the socket. It
- * waits on the socket and on the {@link Wakeup} of the runner thread (and of {@link Worker#stop()}),
- * keeps a {@link PrefetchDepth} of blocks outstanding, releases what the runner finishes,
- * heartbeats when it has been silent, and gives up when the scheduler has been.
+ * waits on the socket and on the {@link Wakeup} of the runner threads (and of {@link Worker#stop()}),
+ * keeps a {@link PrefetchDepth} of blocks outstanding (at least one per slot), releases what the
+ * runners finish, heartbeats when it has been silent, and gives up when the scheduler has been.
+ * However many slots, there is one connection and one heartbeat.
  */
 final class SessionLoop {
   private static final Logger LOG = Logger.getLogger(SessionLoop.class.getName());
@@ -42,7 +46,8 @@ final class SessionLoop {
   private final Wakeup wakeup;
   private final Queue<RunnerEvent> events;
   private final HeldBlocks heldBlocks;
-  private final RunnerThread runner;
+  /** One per slot. */
+  private final List<RunnerThread> runners;
   private final String codeDescription;
   private final StopRequest stop;
   private final DroppedFrames dropped;
@@ -50,14 +55,16 @@ final class SessionLoop {
   private final long heartbeatNanos;
   private final long silenceNanos;
 
+  /** Slots whose code is set up; blocks are asked for once all are. */
+  private int readySlots;
   private boolean ready;
   private boolean noMoreBlocks;
   /** Blocks received and not yet released, dropped, or (abandoned) stopped. */
   private int held;
   /** Acquires not yet answered by a block or no_more_blocks. */
   private int requested;
-  private long stoppingBlock = -1;
-  private long stoppingDeadline;
+  /** Abandoned blocks still running (at most one per slot), with when they must have stopped. */
+  private final Map<Long, Long> stoppingDeadlines = new LinkedHashMap<>();
   private long lastNudge = System.nanoTime();
   /** When the timers were last looked at (see {@link #checkTimers}). */
   private long lastTimerCheck = System.nanoTime();
@@ -71,7 +78,7 @@ final class SessionLoop {
       Wakeup wakeup,
       Queue<RunnerEvent> events,
       HeldBlocks heldBlocks,
-      RunnerThread runner,
+      List<RunnerThread> runners,
       String codeDescription,
       StopRequest stop,
       DroppedFrames dropped,
@@ -81,7 +88,10 @@ final class SessionLoop {
     this.wakeup = wakeup;
     this.events = events;
     this.heldBlocks = heldBlocks;
-    this.runner = runner;
+    if (runners.isEmpty()) {
+      throw new IllegalArgumentException("a worker needs at least one slot");
+    }
+    this.runners = List.copyOf(runners);
     this.codeDescription = codeDescription;
     this.stop = stop;
     this.dropped = dropped;
@@ -100,7 +110,9 @@ final class SessionLoop {
 
   /** Runs until the worker leaves; returns its exit code. */
   int run() {
-    runner.start();
+    for (RunnerThread runner : runners) {
+      runner.start();
+    }
     SocketWaiter waiter;
     try {
       waiter = new SocketWaiter(channel.socket(), wakeup.channel());
@@ -157,7 +169,7 @@ final class SessionLoop {
   }
 
   private boolean wantsMore() {
-    return ready && !noMoreBlocks && held + requested < depth.current();
+    return ready && !noMoreBlocks && held + requested < depth.current(runners.size());
   }
 
   private void acquireUpToLimit() {
@@ -172,8 +184,8 @@ final class SessionLoop {
   private long millisUntilNextDeadline() {
     long now = System.nanoTime();
     long next = Math.min(channel.lastSent() + heartbeatNanos, channel.lastReceived() + silenceNanos);
-    if (stoppingBlock >= 0) {
-      next = Math.min(next, stoppingDeadline);
+    for (long deadline : stoppingDeadlines.values()) {
+      next = Math.min(next, deadline);
     }
     long nanos = next - now;
     return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
@@ -193,11 +205,14 @@ final class SessionLoop {
           + (now - channel.lastReceived()) / 1_000_000 + " ms; leaving");
       return leaveEarly(WorkerExitCodes.NO_SCHEDULER, "scheduler silent", LEAVE_GRACE);
     }
-    if (stoppingBlock >= 0 && now - stoppingDeadline >= 0) {
-      LOG.severe(who + ": abandoned block " + stoppingBlock + " did not stop within "
-          + ABANDON_GRACE.toSeconds() + " s; leaving");
-      return leaveEarly(WorkerExitCodes.CODE_FAILED,
-          "abandoned block " + stoppingBlock + " would not stop", Duration.ZERO);
+    for (Map.Entry<Long, Long> stopping : stoppingDeadlines.entrySet()) {
+      if (now - stopping.getValue() >= 0) {
+        long id = stopping.getKey();
+        LOG.severe(who + ": abandoned block " + id + " did not stop within "
+            + ABANDON_GRACE.toSeconds() + " s; leaving");
+        return leaveEarly(WorkerExitCodes.CODE_FAILED, "abandoned block " + id + " would not stop",
+            Duration.ZERO);
+      }
     }
     if (now - channel.lastSent() >= heartbeatNanos) {
       channel.send(HEARTBEAT);
@@ -214,8 +229,12 @@ final class SessionLoop {
     RunnerEvent event;
     while ((event = events.poll()) != null) {
       if (event instanceof RunnerEvent.Ready) {
-        ready = true;
-        LOG.info(who + ": " + codeDescription + " is set up");
+        readySlots++;
+        if (readySlots == runners.size()) {
+          ready = true;
+          LOG.info(who + ": " + codeDescription + " is set up"
+              + (runners.size() == 1 ? "" : " in each of " + runners.size() + " slots"));
+        }
       } else if (event instanceof RunnerEvent.Finished finished) {
         onFinished(finished);
         if (finished.broken()) {
@@ -256,9 +275,7 @@ final class SessionLoop {
     held--;
     depth.finished(finished.nanos());
     long id = finished.block().id();
-    if (id == stoppingBlock) {
-      stoppingBlock = -1;
-    }
+    stoppingDeadlines.remove(id);
     if (finished.block().cancellation().isCancelled()) {
       // given to someone else: releasing it would report on a lease this worker no longer has
       LOG.info(who + ": abandoned block " + id + " has stopped");
@@ -318,8 +335,7 @@ final class SessionLoop {
         LOG.info(who + ": block " + id + " abandoned before it ran (" + abandon.reason() + "); dropped");
       }
       case STOPPING -> {
-        stoppingBlock = id;
-        stoppingDeadline = System.nanoTime() + ABANDON_GRACE.toNanos();
+        stoppingDeadlines.put(id, System.nanoTime() + ABANDON_GRACE.toNanos());
         LOG.info(who + ": block " + id + " abandoned while running (" + abandon.reason() + "); stopping it");
       }
       case NOT_HELD -> LOG.info(who + ": abandon for block " + id + ", which this worker does not hold; ignored");
@@ -332,7 +348,9 @@ final class SessionLoop {
     channel.send(new Goodbye("no more blocks"));
     LOG.info(who + ": all blocks done; leaving");
     try {
-      runner.awaitEnd(null); // the user's teardown: as long as it takes
+      for (RunnerThread runner : runners) {
+        runner.awaitEnd(null); // the user's teardown: as long as it takes
+      }
     } catch (InterruptedException e) {
       stop.interrupted(); // handed back to the caller once ZeroMQ is closed
     }
@@ -356,8 +374,19 @@ final class SessionLoop {
     }
     if (!grace.isZero()) {
       try {
-        if (!runner.awaitEnd(grace)) {
-          LOG.warning(who + ": the task's code did not stop within " + grace.toMillis() + " ms; leaving it");
+        // one grace for all slots: they stop at the same time
+        long deadline = System.nanoTime() + grace.toNanos();
+        int stuck = 0;
+        for (RunnerThread runner : runners) {
+          Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+          if (!runner.awaitEnd(left)) {
+            stuck++;
+          }
+        }
+        if (stuck > 0) {
+          LOG.warning(who + ": the task's code did not stop within " + grace.toMillis() + " ms"
+              + (runners.size() == 1 ? "" : " in " + stuck + " of " + runners.size() + " slots")
+              + "; leaving it");
         }
       } catch (InterruptedException e) {
         stop.interrupted(); // handed back to the caller once ZeroMQ is closed

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,7 +26,7 @@ import org.zeromq.ZMQException;
  *
  * <p>{@link #run()} blocks the calling thread while the worker's poll loop runs on a thread of its
  * own (interrupting the caller stops the worker); the task's code
- * runs on a second thread the worker starts. A worker keeps no global state, so several may run in
+ * runs on further threads the worker starts, one per slot ({@link WorkerOptions#slots()}). A worker keeps no global state, so several may run in
  * one JVM, each on its own thread. A worker runs once. To end it early call {@link #stop()};
  * interrupting its thread works too, but may hit ZeroMQ mid-operation.
  *
@@ -161,16 +162,22 @@ public final class Worker {
       HandshakeResult.Connected connected = (HandshakeResult.Connected) handshake;
       Welcome welcome = connected.welcome();
       who = "worker " + welcome.workerId();
-      LiveWorkerContext context =
-          new LiveWorkerContext(task, welcome.workerId(), runDir(welcome, who), welcome.process());
-      BlockRunner code =
-          BlockRunners.forWelcome(welcome.process(), options.function(), userClasses);
+      Path runDir = runDir(welcome, who);
       Queue<RunnerEvent> events = new ConcurrentLinkedQueue<>();
       HeldBlocks heldBlocks = new HeldBlocks();
-      RunnerThread runner =
-          new RunnerThread(code, context, heldBlocks, events, signals, userClasses);
+      // one runner per slot, each with its own code (a class instance, a stream process) and context
+      List<RunnerThread> runners = new ArrayList<>(options.slots());
+      String description = null;
+      for (int slot = 0; slot < options.slots(); slot++) {
+        LiveWorkerContext context =
+            new LiveWorkerContext(task, welcome.workerId(), slot, runDir, welcome.process());
+        BlockRunner code =
+            BlockRunners.forWelcome(welcome.process(), options.function(), userClasses);
+        description = code.description();
+        runners.add(new RunnerThread(code, context, heldBlocks, events, signals, userClasses));
+      }
       return new SessionLoop(zmq, connected.channel(), welcome, signals, events, heldBlocks,
-              runner, code.description(), stop, dropped, who)
+              runners, description, stop, dropped, who)
           .run();
     } finally {
       wakeup = null;
@@ -211,7 +218,7 @@ public final class Worker {
 
   private Hello hello(String host) {
     long pid = ProcessHandle.current().pid();
-    return new Hello(task, host + ":" + pid, host, pid, options.job(), options.log());
+    return new Hello(task, host + ":" + pid, host, pid, options.job(), options.log(), options.slots());
   }
 
   /** The options' run directory, else the one the scheduler named, else none. */

@@ -21,12 +21,13 @@ import org.daisyjava.core.DurationText;
 
 /**
  * The command line of daisy-worker:
- * {@code --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE] [--connect-timeout DURATION]}.
+ * {@code --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE] [--connect-timeout DURATION]
+ * [--slots N]}.
  *
  * @param key the key file's contents (checked to be a {@link WorkerKeyFile}), or null
  */
 record WorkerArguments(
-    List<String> addresses, String task, Path runDir, String key, Duration connectTimeout) {
+    List<String> addresses, String task, Path runDir, String key, Duration connectTimeout, int slots) {
 
   static Options options() {
     Options options = new Options();
@@ -40,6 +41,8 @@ record WorkerArguments(
         .desc("file holding the run's key").build());
     options.addOption(Option.builder().longOpt("connect-timeout").hasArg().argName("DURATION")
         .desc("give up reaching the scheduler after this long (default 60s)").build());
+    options.addOption(Option.builder().longOpt("slots").hasArg().argName("N")
+        .desc("blocks to run at once (default 1, at most " + WorkerOptions.MAX_SLOTS + ")").build());
     options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
     return options;
   }
@@ -47,7 +50,7 @@ record WorkerArguments(
   static String usage() {
     StringWriter text = new StringWriter();
     new HelpFormatter().printHelp(new PrintWriter(text), 100,
-        "daisy-worker --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE]",
+        "daisy-worker --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE] [--slots N]",
         "Connects to a daisy scheduler, runs blocks of one task, reports back.", options(),
         2, 2, "Exit codes: 0 done, 2 usage, 3 no scheduler, 4 task code failed.");
     return text.toString();
@@ -80,7 +83,21 @@ record WorkerArguments(
         line.hasOption("key-file") ? key(path("--key-file", line.getOptionValue("key-file"))) : null,
         line.hasOption("connect-timeout")
             ? duration("--connect-timeout", line.getOptionValue("connect-timeout"))
-            : WorkerOptions.DEFAULT_CONNECT_TIMEOUT);
+            : WorkerOptions.DEFAULT_CONNECT_TIMEOUT,
+        line.hasOption("slots") ? slots(line.getOptionValue("slots")) : 1);
+  }
+
+  private static int slots(String text) throws UsageException {
+    int slots;
+    try {
+      slots = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--slots: '" + text + "' is not a whole number");
+    }
+    if (slots < 1 || slots > WorkerOptions.MAX_SLOTS) {
+      throw new UsageException("--slots: " + slots + " is not between 1 and " + WorkerOptions.MAX_SLOTS);
+    }
+    return slots;
   }
 
   private static String required(CommandLine line, String option) throws UsageException {

@@ -13,6 +13,15 @@ public interface WorkerContext {
   /** The worker's id within the run, as given by the scheduler ({@code DAISY_WORKER_ID}). */
   long workerId();
 
+  /**
+   * Which of the worker's slots this is: 0 to slots - 1 ({@code DAISY_SLOT}). A worker with
+   * {@code slots: N} runs N blocks at once, each slot on a thread (and with a {@code class:} an
+   * instance of the function) of its own; 0 for a one-slot worker.
+   */
+  default int slot() {
+    return 0;
+  }
+
   /** The run directory as an absolute path ({@code DAISY_RUN_DIR}), or null if none is known. */
   Path runDir();
 

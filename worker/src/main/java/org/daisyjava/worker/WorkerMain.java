@@ -51,7 +51,8 @@ public final class WorkerMain {
             .withKey(arguments.key())
             .withJob(ClusterJobId.fromEnvironment(env))
             .withLog(logFile(env))
-            .withConnectTimeout(arguments.connectTimeout()));
+            .withConnectTimeout(arguments.connectTimeout())
+            .withSlots(arguments.slots()));
     CountDownLatch finished = new CountDownLatch(1);
     Thread onSignal = new Thread(() -> {
       // SIGTERM/SIGINT: the JVM exits once this hook returns, so wait for the goodbye to go out

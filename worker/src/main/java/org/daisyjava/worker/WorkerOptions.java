@@ -17,7 +17,11 @@ import java.time.Duration;
  *     scheduler to point at when the worker fails; or null
  * @param connectTimeout how long to keep trying to reach a scheduler before giving up (exit 3)
  * @param function the code to run for each block, for workers that bring their own (in-process);
- *     null to run what the scheduler's welcome names
+ *     null to run what the scheduler's welcome names. With several slots this one instance is
+ *     shared by all of them (its setup and teardown run once per slot, and {@code process} is
+ *     called from several threads at once), whereas a {@code class:} gets one instance per slot
+ * @param slots how many blocks the worker runs at once (1 to {@link #MAX_SLOTS}): that many runner
+ *     threads, command processes or stream processes, on one connection
  */
 public record WorkerOptions(
     Path runDir,
@@ -25,42 +29,52 @@ public record WorkerOptions(
     String job,
     String log,
     Duration connectTimeout,
-    BlockFunction function) {
+    BlockFunction function,
+    int slots) {
   /** The connect timeout of daisy-worker when none is given. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
+  /** Most slots of one worker: every slot must be able to hold a block of the scheduler's 64. */
+  public static final int MAX_SLOTS = org.daisyjava.core.protocol.Message.Hello.MAX_SLOTS;
 
   public WorkerOptions {
     if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
       throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
     }
+    if (slots < 1 || slots > MAX_SLOTS) {
+      throw new IllegalArgumentException("slots must be between 1 and " + MAX_SLOTS + ", got " + slots);
+    }
   }
 
-  /** No run directory, key, job, log or function; a connect timeout of 60 s. */
+  /** No run directory, key, job, log or function; a connect timeout of 60 s; one slot. */
   public static WorkerOptions defaults() {
-    return new WorkerOptions(null, null, null, null, DEFAULT_CONNECT_TIMEOUT, null);
+    return new WorkerOptions(null, null, null, null, DEFAULT_CONNECT_TIMEOUT, null, 1);
   }
 
   public WorkerOptions withRunDir(Path runDir) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
   }
 
   public WorkerOptions withKey(String key) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
   }
 
   public WorkerOptions withJob(String job) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
   }
 
   public WorkerOptions withLog(String log) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
   }
 
   public WorkerOptions withConnectTimeout(Duration connectTimeout) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
   }
 
   public WorkerOptions withFunction(BlockFunction function) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+  }
+
+  public WorkerOptions withSlots(int slots) {
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
   }
 }

@@ -40,6 +40,19 @@ class WorkerArgumentsTest {
     assertNull(a.runDir());
     assertNull(a.key());
     assertEquals(Duration.ofSeconds(60), a.connectTimeout());
+    assertEquals(1, a.slots());
+  }
+
+  @Test
+  void slotsAreAWholeNumberFromOneToSixtyFour() throws Exception {
+    assertEquals(8, WorkerArguments.parse(new String[] {"--connect", "tcp://h:1", "--task", "t",
+        "--slots", "8"}).slots());
+    assertEquals(64, WorkerArguments.parse(new String[] {"--connect", "tcp://h:1", "--task", "t",
+        "--slots", "64"}).slots());
+    assertEquals("--slots: 0 is not between 1 and 64", usageError("--connect", "tcp://h:1", "--task", "t", "--slots", "0"));
+    assertEquals("--slots: 65 is not between 1 and 64", usageError("--connect", "tcp://h:1", "--task", "t", "--slots", "65"));
+    assertEquals("--slots: 'four' is not a whole number",
+        usageError("--connect", "tcp://h:1", "--task", "t", "--slots", "four"));
   }
 
   @Test

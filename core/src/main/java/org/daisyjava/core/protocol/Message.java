@@ -22,12 +22,31 @@ public sealed interface Message {
    * @param name a human-readable name, e.g. {@code host:pid}
    * @param job the cluster job id the worker runs in (e.g. {@code 123_4}), or null
    * @param log where the worker's output goes (environment variable {@code DAISY_LOG}), or null
+   * @param slots how many blocks the worker runs at once (1 to {@link #MAX_SLOTS}): the scheduler
+   *     runs the timeout clocks of that many of its blocks at a time
    */
-  record Hello(String task, String name, String host, long pid, String job, String log)
+  record Hello(String task, String name, String host, long pid, String job, String log, int slots)
       implements Message {
-    /** A hello without a log file. */
+    /**
+     * Most slots a worker may have: the scheduler's cap of outstanding blocks per worker, so that
+     * every slot can hold a block.
+     */
+    public static final int MAX_SLOTS = 64;
+
+    public Hello {
+      if (slots < 1 || slots > MAX_SLOTS) {
+        throw new IllegalArgumentException("slots must be between 1 and " + MAX_SLOTS + ", got " + slots);
+      }
+    }
+
+    /** A hello of a one-slot worker. */
+    public Hello(String task, String name, String host, long pid, String job, String log) {
+      this(task, name, host, pid, job, log, 1);
+    }
+
+    /** A hello of a one-slot worker without a log file. */
     public Hello(String task, String name, String host, long pid, String job) {
-      this(task, name, host, pid, job, null);
+      this(task, name, host, pid, job, null, 1);
     }
 
     public String type() {

@@ -54,6 +54,9 @@ public final class MessageCodec {
         out.writeNumberField("pid", h.pid());
         writeOptional(out, "job", h.job());
         writeOptional(out, "log", h.log());
+        if (h.slots() != 1) {
+          out.writeNumberField("slots", h.slots());
+        }
       } else if (m instanceof Welcome w) {
         out.writeNumberField("worker_id", w.workerId());
         if (w.process() != null) {
@@ -136,9 +139,15 @@ public final class MessageCodec {
     }
     String type = text(root, "type", true);
     return switch (type) {
-      case "hello" -> new Hello(text(root, "task", true), text(root, "name", true),
-          text(root, "host", true), number(root, "pid"),
-          text(root, "job", false), text(root, "log", false));
+      case "hello" -> {
+        long slots = root.has("slots") ? number(root, "slots") : 1;
+        if (slots < 1 || slots > Hello.MAX_SLOTS) {
+          throw new ProtocolException("hello slots must be between 1 and " + Hello.MAX_SLOTS);
+        }
+        yield new Hello(text(root, "task", true), text(root, "name", true),
+            text(root, "host", true), number(root, "pid"),
+            text(root, "job", false), text(root, "log", false), (int) slots);
+      }
       case "acquire" -> new Acquire();
       case "release" -> {
         String status = text(root, "status", true);

@@ -35,6 +35,19 @@ public interface BackendFactory {
     return false;
   }
 
+  /**
+   * False if this backend starts no worker at all (every task waits for workers started
+   * elsewhere, {@link ExternalWorkers}); a task of {@code num_workers: 0} waits so with any backend.
+   */
+  default boolean startsWorkers() {
+    return true;
+  }
+
+  /** The batch system this backend's jobs go to, or null (workers on this machine, or none). */
+  default GridExecutor grid() {
+    return null;
+  }
+
   /** The interface the scheduler binds: loopback for local workers, all for a cluster. */
   String bindHost();
 

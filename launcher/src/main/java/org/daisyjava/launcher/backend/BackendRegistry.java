@@ -10,8 +10,7 @@ import org.daisyjava.launcher.run.LaunchException;
 /**
  * The backends, by the name {@code --backend} and {@code backend:} take: the one list the command
  * line, the config validator and the factory read. A batch system is one line here (its executor
- * names its config section and template). {@code external} (workers started by hand) will be one
- * more entry.
+ * names its config section and template). {@code external}: workers started by the user.
  */
 public final class BackendRegistry {
   /** A backend's name and how to make it, given what runs its batch commands. */
@@ -20,7 +19,8 @@ public final class BackendRegistry {
   private static final List<Entry> ENTRIES = List.of(
       new Entry("local", runner -> new LocalBackend.Factory(), null),
       batch(new SlurmExecutor()),
-      batch(new LsfExecutor()));
+      batch(new LsfExecutor()),
+      new Entry("external", runner -> new ExternalBackend.Factory(), null));
 
   private BackendRegistry() {}
 
@@ -28,7 +28,7 @@ public final class BackendRegistry {
     return new Entry(grid.name(), runner -> new ClusterBackend.Factory(grid, runner), grid);
   }
 
-  /** {@code local, slurm, lsf}. */
+  /** {@code local, slurm, lsf, external}. */
   public static List<String> names() {
     return ENTRIES.stream().map(Entry::name).toList();
   }

@@ -479,7 +479,8 @@ public final class ClusterBackend implements Backend {
   String render(TaskConfig task, Path keyFile, int count) throws LaunchException {
     WorkerCommand cmd = WorkerCommand.of(config.worker().java(), config.worker(),
         WorkerCommand.ownClasspath(), addresses, task.name(), dir.root(), keyFile)
-        .withEnv(task.env());
+        .withEnv(task.env())
+        .withSlots(WorkerSlots.of(config, task, grid));
     String logDir = dir.logs(task.name()).toString();
     if (logDir.contains("\"") || logDir.contains("%")) {
       // #SBATCH values are double-quoted (paths may hold spaces), and sbatch reads % as a pattern
@@ -706,6 +707,11 @@ public final class ClusterBackend implements Backend {
       return "*";
     }
 
+    @Override
+    public GridExecutor grid() {
+      return grid;
+    }
+
     /**
      * Every task's job template can be read and uses known placeholders only: a typo in a custom
      * template is a config error (exit 2) before anything is created or submitted.
@@ -747,6 +753,10 @@ public final class ClusterBackend implements Backend {
         throw new LaunchException(ExitCode.USAGE, "cannot create " + dir.jobs() + ": " + e.getMessage());
       }
       for (TaskConfig t : config.tasks()) {
+        if (t.numWorkers() == 0) {
+          out.println("# task " + t.name() + ": num_workers 0, no job: its workers are started elsewhere");
+          continue;
+        }
         Path script = dir.jobs().resolve(t.name() + "-dryrun.sh");
         String text = b.render(t, dir.keyFile(), t.numWorkers());
         try {

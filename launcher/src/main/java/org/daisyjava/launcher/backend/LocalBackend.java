@@ -141,7 +141,8 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
       String own = WorkerCommand.ownClasspath();
       Duration connect = connectTimeout(config.scheduler().deadAfter());
       return task -> WorkerCommand.of(java, config.worker(), own, List.of(address), task,
-          dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env());
+          dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env())
+          .withSlots(WorkerSlots.of(config, config.task(task), null));
     }
 
     /**

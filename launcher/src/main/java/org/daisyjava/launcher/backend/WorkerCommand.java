@@ -58,6 +58,23 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
     return new WorkerCommand(List.copyOf(argv), Map.copyOf(new LinkedHashMap<>(worker.env())));
   }
 
+  /**
+   * This command running {@code slots} blocks at once ({@code --slots N}); one slot, the worker's
+   * default, adds nothing.
+   */
+  public WorkerCommand withSlots(int slots) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+    }
+    if (slots == 1) {
+      return this;
+    }
+    List<String> more = new ArrayList<>(argv);
+    more.add("--slots");
+    more.add(Integer.toString(slots));
+    return new WorkerCommand(List.copyOf(more), env);
+  }
+
   /** This command with a task's {@code env} added to its environment, winning over {@code worker.env}. */
   public WorkerCommand withEnv(Map<String, String> taskEnv) {
     if (taskEnv == null || taskEnv.isEmpty()) {

@@ -12,4 +12,7 @@ public interface BatchSystemSettings {
 
   /** The memory per job as configured, or null. */
   String mem();
+
+  /** The cpus of one job as configured ({@code slurm.cpus_per_task}, {@code lsf.cores}), or null. */
+  Integer cpus();
 }

@@ -224,7 +224,9 @@ public final class ConfigLoader {
     }
     Fit fit = t.get("fit") == null ? Fit.VALID : Fit.fromConfigName(t.get("fit").oneOf(FITS));
     boolean conflict = t.get("read_write_conflict") == null || t.get("read_write_conflict").bool();
-    int workers = t.get("num_workers") == null ? 1 : t.get("num_workers").intValue(1, 100_000);
+    // 0: the launcher starts none for this task; it prints their command and waits for workers
+    // started elsewhere (as with --backend external)
+    int workers = t.get("num_workers") == null ? 1 : t.get("num_workers").intValue(0, 100_000);
     int retries = t.get("max_retries") == null ? 2 : t.get("max_retries").intValue(0, 1_000_000);
     Duration timeout = null;
     ConfigNode timeoutNode = t.get("timeout");

@@ -96,4 +96,9 @@ public record LsfSettings(
     long m = d.toMinutes();
     return (m / 60) + ":" + String.format("%02d", m % 60);
   }
+
+  @Override
+  public Integer cpus() {
+    return cores;
+  }
 }

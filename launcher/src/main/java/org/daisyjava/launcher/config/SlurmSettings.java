@@ -101,4 +101,9 @@ public record SlurmSettings(
     String hms = String.format("%02d:%02d:%02d", (s / 3600) % 24, (s / 60) % 60, s % 60);
     return s >= 86400 ? (s / 86400) + "-" + hms : hms;
   }
+
+  @Override
+  public Integer cpus() {
+    return cpusPerTask;
+  }
 }

@@ -2,20 +2,32 @@ package org.daisyjava.launcher.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
-/** The {@code worker:} section: how a job or local process runs the worker. */
+/**
+ * The {@code worker:} section: how a job or local process runs the worker.
+ *
+ * @param slots {@code slots:}, blocks one worker process runs at once, if the config sets it;
+ *     empty for the backend's default (the cpus of a job, 1 for local processes; see
+ *     {@code backend.WorkerSlots})
+ */
 public record WorkerSettings(
     String java,
     List<String> jvmOptions,
     List<String> classpath,
     Map<String, String> env,
-    int maxRestarts) {
+    int maxRestarts,
+    OptionalInt slots) {
 
-  static final WorkerSettings DEFAULTS = new WorkerSettings("java", List.of(), List.of(), Map.of(), 10);
+  /** Most slots of one worker: the scheduler's cap of 64 outstanding blocks per worker. */
+  public static final int MAX_SLOTS = org.daisyjava.core.protocol.Message.Hello.MAX_SLOTS;
+
+  static final WorkerSettings DEFAULTS =
+      new WorkerSettings("java", List.of(), List.of(), Map.of(), 10, OptionalInt.empty());
 
   private static final Set<String> KEYS =
-      Set.of("java", "jvm_options", "classpath", "env", "max_restarts");
+      Set.of("java", "jvm_options", "classpath", "env", "max_restarts", "slots");
 
   static WorkerSettings from(ConfigNode n) throws ConfigException {
     if (n == null) {
@@ -34,7 +46,10 @@ public record WorkerSettings(
     int restarts = n.get("max_restarts") == null
         ? DEFAULTS.maxRestarts
         : n.get("max_restarts").intValue(0, 1_000_000);
-    return new WorkerSettings(java, List.copyOf(jvm), List.copyOf(cp), Map.copyOf(env), restarts);
+    OptionalInt slots = n.get("slots") == null
+        ? OptionalInt.empty()
+        : OptionalInt.of(n.get("slots").intValue(1, MAX_SLOTS));
+    return new WorkerSettings(java, List.copyOf(jvm), List.copyOf(cp), Map.copyOf(env), restarts, slots);
   }
 
   /** An {@code env:} mapping ({@code worker.env}, a task's {@code env}): valid variable names. */

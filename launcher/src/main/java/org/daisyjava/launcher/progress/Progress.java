@@ -226,6 +226,10 @@ public final class Progress implements RunListener {
     if (!c.finished() && workers != null && !workers.isEmpty()) {
       b.append(" [").append(workers).append(']');
     }
+    if (!c.finished() && t.slots() > t.workers()) {
+      // workers with several slots: how many blocks can run at once (one-slot runs: as many as workers)
+      b.append(" slots ").append(t.slots());
+    }
     return b.toString();
   }
 

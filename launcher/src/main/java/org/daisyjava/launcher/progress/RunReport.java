@@ -69,6 +69,7 @@ public final class RunReport {
       if (live) {
         m.put("running", c.running());
         m.put("workers", t.workers());
+        m.put("slots", t.slots());
       }
       if (losses.containsKey(t.name())) {
         m.put("worker_losses", losses.get(t.name()));

@@ -26,12 +26,13 @@ public final class LoginNode {
    */
   public static CommandRunner runnerFor(PipelineConfig config, String cliSsh, String backend, Path runDir,
       boolean dryRun) throws LaunchException {
-    if (backend.equals("local")) {
+    if (backend.equals("local") || backend.equals("external")) {
       if (cliSsh != null) {
-        throw new LaunchException(ExitCode.USAGE, "--ssh submits cluster jobs on a login node, but backend"
-            + " local runs its workers here: use --backend slurm (or lsf) with --ssh");
+        throw new LaunchException(ExitCode.USAGE, "--ssh submits cluster jobs on a login node, but backend "
+            + backend + (backend.equals("local") ? " runs its workers here" : " submits nothing")
+            + ": use --backend slurm (or lsf) with --ssh");
       }
-      return new LocalCommandRunner();
+      return new LocalCommandRunner(); // no batch command ever runs: an ssh: section is not used
     }
     String home = System.getProperty("user.home");
     SshTarget target = SshTarget.resolve(cliSsh, config.ssh(), Path.of(home, ".ssh", "config"),

@@ -173,7 +173,15 @@ class BadConfigTest {
         Arguments.of("control character in a directive", "slurm: {partition: \"gpu\\nrm\"}\n" + GOOD_TASK,
             "bad.yaml:1: slurm.partition: must not contain newlines or control characters"),
         Arguments.of("bad backend", "backend: pbs\n" + GOOD_TASK,
-            "bad.yaml:1: backend: expected one of local, slurm, lsf, got 'pbs'"));
+            "bad.yaml:1: backend: expected one of local, slurm, lsf, external, got 'pbs'"),
+        Arguments.of("no slots", "worker: {slots: 0}\n" + GOOD_TASK,
+            "bad.yaml:1: worker.slots: must be between 1 and 64, got 0"),
+        Arguments.of("more slots than a worker may hold blocks", "worker:\n  slots: 65\n" + GOOD_TASK,
+            "bad.yaml:2: worker.slots: must be between 1 and 64, got 65"),
+        Arguments.of("slots not a number", "worker: {slots: eight}\n" + GOOD_TASK,
+            "bad.yaml:1: worker.slots: expected an integer, got 'eight'"),
+        Arguments.of("negative workers", GOOD_TASK + "    num_workers: -1\n",
+            "bad.yaml:6: tasks[0].num_workers: must be between 0 and 100000, got -1"));
   }
 
   @ParameterizedTest(name = "{0}")

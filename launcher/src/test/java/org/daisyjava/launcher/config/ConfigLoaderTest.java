@@ -32,6 +32,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("target/my-pipeline.jar"), c.worker().classpath());
     assertEquals(Map.of("OMP_NUM_THREADS", "1"), c.worker().env());
     assertEquals(10, c.worker().maxRestarts());
+    assertEquals(java.util.OptionalInt.of(1), c.worker().slots());
     assertEquals("gpu", slurm(c).partition());
     assertEquals("02:00:00", slurm(c).walltimeDirective());
     assertEquals("16G", slurm(c).mem());

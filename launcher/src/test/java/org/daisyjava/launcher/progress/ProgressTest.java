@@ -28,6 +28,29 @@ class ProgressTest {
   }
 
   @Test
+  void workersWithSeveralSlotsShowTheirSlotsInTheLineAndInStatusJson(@TempDir Path dir) throws Exception {
+    TaskCounts a = new TaskCounts(100, 10, 0, 0, 0, 0, 8, 5, false);
+    TaskCounts b = new TaskCounts(50, 0, 0, 0, 0, 0, 0, 0, false);
+    ServerSnapshot s = new ServerSnapshot(System.nanoTime(), List.of(
+        new TaskSnapshot("a", a, true, 2, 16, 0, 0, null),
+        new TaskSnapshot("b", b, false, 1, 0, 0, null)), List.of(), 0, false, false);
+    long[] now = {0};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Path status = dir.resolve("status.json");
+    Progress p = new Progress(new PrintStream(out, true), false, false, Duration.ofMillis(100),
+        status, t -> "", () -> now[0]);
+    p.start(s);
+    now[0] += 200_000_000L; // past the status interval: a line is due
+    p.tick(s);
+    String line = out.toString(StandardCharsets.UTF_8);
+    assertTrue(line.contains("| a 10/100") && line.contains(" slots 16"), line);
+    assertFalse(line.substring(line.indexOf("| b ")).contains("slots"), "one-slot workers: no slots shown: " + line);
+    String json = Files.readString(status);
+    assertTrue(json.contains("\"workers\":2,\"slots\":16"), json);
+    assertTrue(json.contains("\"workers\":1,\"slots\":1"), json);
+  }
+
+  @Test
   void aBatchLogGetsOneLineAtMostPerStatusInterval(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     long[] now = {0};

@@ -2,8 +2,9 @@ package org.daisyjava.scheduler.server;
 
 /**
  * A block handed to a worker. {@code clockStart} is when its timeout clock started: when it was
- * handed out, or — for a prefetched block — when the block before it was released, because a
- * worker runs its blocks one after the other.
+ * handed out, or — for a prefetched block — when a slot of the worker became free for it (a
+ * release of one of the blocks before it), because a worker with {@code slots} slots runs its
+ * blocks in order, that many at a time.
  */
 final class Lease {
   final long blockId;

@@ -251,7 +251,8 @@ final class ProtocolEngine {
       return;
     }
     WorkerSession s = new WorkerSession(routingId, nextWorkerId++, task, PeerText.quote(h.name()),
-        h.job() == null ? null : PeerText.quote(h.job()), h.log() == null ? null : PeerText.quote(h.log()), now);
+        h.job() == null ? null : PeerText.quote(h.job()), h.log() == null ? null : PeerText.quote(h.log()),
+        h.slots(), now);
     sessions.put(peer, s);
     strangerErrors.remove(peer);
     observer.workerJoined(s.id, task, s.name, PeerText.quote(h.host()), h.pid(), s.job, s.log);
@@ -528,17 +529,33 @@ final class ProtocolEngine {
     if (timeout == null || s.leases.isEmpty() || shuttingDown) {
       return;
     }
-    Lease head = s.leases.peekFirst();
-    if (now - head.clockStart <= timeout.toNanos()) {
+    // only the first `slots` leases are running; the others' clocks have not started. Collected
+    // first: each release below starts the clock of the next waiting lease (which is not yet due)
+    List<Lease> expired = null;
+    int position = 0;
+    for (Lease l : s.leases) {
+      if (position++ >= s.slots) {
+        break;
+      }
+      if (now - l.clockStart > timeout.toNanos()) {
+        if (expired == null) {
+          expired = new ArrayList<>(1);
+        }
+        expired.add(l);
+      }
+    }
+    if (expired == null) {
       return;
     }
-    s.release(head.blockId, now);
-    String reason = "timed out after " + human(timeout) + " on " + s.describe();
-    boolean retry = state.failed(s.task, head.blockId, reason, s.describe());
-    observer.blockEnded(s.task, head.blockId, s.id, head.attempt, now - head.clockStart, ending(retry), reason);
-    LOG.info("block " + head.blockId + " of task " + state.graph().taskName(s.task) + " " + reason
-        + (retry ? " (will retry)" : " (failed for good)"));
-    send(s.routingId, s, new Abandon(head.blockId, reason));
+    for (Lease head : expired) {
+      s.release(head.blockId, now);
+      String reason = "timed out after " + human(timeout) + " on " + s.describe();
+      boolean retry = state.failed(s.task, head.blockId, reason, s.describe());
+      observer.blockEnded(s.task, head.blockId, s.id, head.attempt, now - head.clockStart, ending(retry), reason);
+      LOG.info("block " + head.blockId + " of task " + state.graph().taskName(s.task) + " " + reason
+          + (retry ? " (will retry)" : " (failed for good)"));
+      send(s.routingId, s, new Abandon(head.blockId, reason));
+    }
   }
 
   /**
@@ -587,9 +604,11 @@ final class ProtocolEngine {
   ServerSnapshot snapshot(long now, boolean stopped, long refusedHandshakes) {
     int n = state.taskCount();
     int[] workers = new int[n];
+    int[] slots = new int[n];
     int[] idle = new int[n];
     for (WorkerSession s : sessions.values()) {
       workers[s.task]++;
+      slots[s.task] += s.slots;
       if (s.leases.isEmpty()) {
         idle[s.task]++;
       }
@@ -597,7 +616,7 @@ final class ProtocolEngine {
     List<TaskSnapshot> tasks = new ArrayList<>(n);
     for (int t = 0; t < n; t++) {
       tasks.add(new TaskSnapshot(state.graph().taskName(t), state.counts(t), state.hasReady(t),
-          workers[t], idle[t], workersLost[t], state.abandonReason(t)));
+          workers[t], slots[t], idle[t], workersLost[t], state.abandonReason(t)));
     }
     return new ServerSnapshot(now, List.copyOf(tasks), state.failures(), dropped,
         state.allFinished(), stopped, new PeerCounts(dropped, refusedHandshakes, refusedHellos, ignoredPeers));

@@ -14,8 +14,13 @@ final class WorkerSession {
   final String name;
   final String job;
   final String log;
-  /** Blocks held, in the order handed out (the worker runs them in this order). */
+  /**
+   * Blocks held, in the order handed out. The worker starts them in this order, {@link #slots} at
+   * a time: the first {@code slots} leases are running (their clocks run), the rest wait.
+   */
   final ArrayDeque<Lease> leases = new ArrayDeque<>();
+  /** How many blocks the worker runs at once (its hello's {@code slots}). */
+  final int slots;
   /** Acquires not yet answered with a block. */
   int waiting;
   long lastHeard;
@@ -25,6 +30,15 @@ final class WorkerSession {
   boolean gone;
 
   WorkerSession(byte[] routingId, long id, int task, String name, String job, String log, long now) {
+    this(routingId, id, task, name, job, log, 1, now);
+  }
+
+  WorkerSession(byte[] routingId, long id, int task, String name, String job, String log, int slots,
+      long now) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+    }
+    this.slots = slots;
     this.routingId = routingId;
     this.id = id;
     this.task = task;
@@ -37,19 +51,31 @@ final class WorkerSession {
 
   /** Removes and returns the lease of {@code blockId}, or null if the worker does not hold it. */
   Lease release(long blockId, long now) {
-    boolean head = true;
-    for (Iterator<Lease> it = leases.iterator(); it.hasNext(); ) {
+    int position = 0;
+    for (Iterator<Lease> it = leases.iterator(); it.hasNext(); position++) {
       Lease l = it.next();
       if (l.blockId == blockId) {
         it.remove();
-        if (head && !leases.isEmpty()) {
-          leases.peekFirst().clockStart = now; // the next block starts running now
+        if (position < slots && leases.size() >= slots) {
+          // a slot became free: the first waiting block (now the last of the running ones) starts
+          nth(slots - 1).clockStart = now;
         }
         return l;
       }
-      head = false;
     }
     return null;
+  }
+
+  /** The lease at {@code index} (0 = the oldest); index must be below {@code leases.size()}. */
+  private Lease nth(int index) {
+    if (index == 0) {
+      return leases.peekFirst();
+    }
+    Iterator<Lease> it = leases.iterator();
+    for (int i = 0; i < index; i++) {
+      it.next();
+    }
+    return it.next();
   }
 
   /** How the summary names this worker: id, name, job, log file. */
