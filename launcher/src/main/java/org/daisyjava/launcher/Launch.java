@@ -181,7 +181,7 @@ final class Launch {
     ServerSettings settings = new ServerSettings(backends.bindHost(),
         config.scheduler().portLow(), config.scheduler().portHigh(),
         config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), keys.server(),
-        dir.root().toString(), taskSettings);
+        dir.root().toString(), taskSettings, expectedWorkers(config));
     SchedulerServer server = new SchedulerServer(state, settings, log);
     log.attach(server);
     long started = System.nanoTime();
@@ -407,5 +407,14 @@ final class Launch {
       LOG.warning("cannot write run_dir/daisy-launch.log: " + e.getMessage());
       return null;
     }
+  }
+
+  /** Workers the run starts in all (sizes the scheduler's listen backlog and heartbeat). */
+  private static int expectedWorkers(PipelineConfig config) {
+    long sum = 0;
+    for (TaskConfig tc : config.tasks()) {
+      sum += tc.numWorkers();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, sum);
   }
 }
