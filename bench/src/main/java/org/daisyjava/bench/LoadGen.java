@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  * -Dloadgen.schedulerJvm} / {@code -Dloadgen.shardJvm} extra options of the scheduler's and the
  * shards' JVMs (e.g. a flight recording; {@code %i} is the shard's index), {@code
  * -Dloadgen.ioThreads} ZeroMQ I/O threads per shard (default 1), {@code -Dloadgen.keep=true}
- * keeps the run directory (logs), {@code -Dloadgen.plain=true} runs without CURVE.
+ * keeps the run directory (logs), {@code -Dloadgen.plain=true} runs without CURVE, {@code
+ * -Dloadgen.unsized=true} does not tell the scheduler how many workers to expect.
  */
 public final class LoadGen {
   private LoadGen() {}
@@ -80,7 +81,8 @@ public final class LoadGen {
     if (!extra.isBlank()) {
       schedArgv.addAll(List.of(extra.trim().split("\\s+")));
     }
-    schedArgv.addAll(List.of("-Dloadgen.plain=" + Boolean.getBoolean("loadgen.plain"), "-cp", cp,
+    schedArgv.addAll(List.of("-Dloadgen.plain=" + Boolean.getBoolean("loadgen.plain"),
+        "-Dloadgen.unsized=" + Boolean.getBoolean("loadgen.unsized"), "-cp", cp,
         LoadScheduler.class.getName(), dir.toString(),
         Integer.toString(edge), Integer.toString(workers), System.getProperty("loadgen.heartbeatMs", "1000"),
         System.getProperty("loadgen.liveness", "5")));

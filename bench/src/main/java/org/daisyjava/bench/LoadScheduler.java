@@ -35,7 +35,9 @@ import org.daisyjava.scheduler.state.TaskCounts;
  * 90 % done, from the server's snapshot (what the durable log has counted, not what was sent).
  *
  * <p>Arguments: {@code DIR EDGE EXPECTED_WORKERS HEARTBEAT_MS LIVENESS}; {@code
- * -Dloadgen.plain=true}: without CURVE (loopback), to tell the handshakes' cost from the rest.
+ * -Dloadgen.plain=true}: without CURVE (loopback), to tell the handshakes' cost from the rest;
+ * {@code -Dloadgen.unsized=true}: the server is not told how many workers to expect (the
+ * backlog and heartbeat of a run of unknown size, as before they were sized).
  */
 public final class LoadScheduler {
   private LoadScheduler() {}
@@ -63,7 +65,8 @@ public final class LoadScheduler {
     Files.writeString(keyFile, keys.workerFileText());
     SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0,
         Duration.ofMillis(heartbeatMs), liveness, keys.server(), dir.toString(),
-        List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null))), log);
+        List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null)),
+        Boolean.getBoolean("loadgen.unsized") ? 0 : expected), log);
     log.attach(server);
     int port = server.start();
     System.out.println("port " + port + " " + total);
