@@ -59,7 +59,7 @@ public final class LoadGen {
       runs.add(run(workers, edge));
     }
     System.out.printf("summary over %d runs (min/median/max), %d workers:%n", repeats, workers);
-    for (String key : List.of("steady_blocks_per_s", "connect_s", "refused", "lost", "abandons",
+    for (String key : List.of("steady_blocks_per_s", "connect_s", "refused", "lost", "abandons", "unfinished",
         "listen_overflows", "sched_cpu_s", "sched_loop_cpu_s", "sched_io_cpu_s", "sched_rss_mb",
         "gen_cpu_s", "wall_s")) {
       double[] v = runs.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
@@ -137,6 +137,12 @@ public final class LoadGen {
       throw new IOException("the scheduler ended without a result; see " + dir.resolve("scheduler.err"));
     }
     double wall = (System.nanoTime() - t0) / 1e9;
+    for (Process p : procs) {
+      OutputStream in = p.getOutputStream(); // the scheduler is done: workers still waiting stop
+      in.write("stop\n".getBytes(StandardCharsets.US_ASCII));
+      in.flush();
+    }
+    long unfinished = 0;
     long genCpu = 0;
     long welcomed = 0;
     long refusedAtWorkers = 0;
@@ -147,6 +153,7 @@ public final class LoadGen {
       welcomed += Long.parseLong(f.get("welcomed"));
       refusedAtWorkers += Long.parseLong(f.get("refused"));
       abandons += Long.parseLong(f.get("abandons"));
+      unfinished += Long.parseLong(f.get("unfinished"));
     }
     for (Process p : procs) {
       p.waitFor();
@@ -159,6 +166,7 @@ public final class LoadGen {
     m.put("refused", (double) refused);
     m.put("lost", Double.parseDouble(result.get("lost")));
     m.put("abandons", (double) abandons);
+    m.put("unfinished", (double) unfinished);
     m.put("listen_overflows", (double) overflows);
     m.put("sched_cpu_s", Long.parseLong(result.get("process_cpu_ms")) / 1000.0);
     m.put("sched_loop_cpu_s", Long.parseLong(result.get("loop_cpu_ms")) / 1000.0);
@@ -167,10 +175,10 @@ public final class LoadGen {
     m.put("gen_cpu_s", genCpu / 1000.0);
     m.put("wall_s", wall);
     System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d), refused %d,"
-        + " declared dead %d, abandons %d, listen overflows %d; scheduler CPU %.1f s (loop %.1f, I/O %.1f),"
+        + " declared dead %d, abandons %d, never finished %d, listen overflows %d; scheduler CPU %.1f s (loop %.1f, I/O %.1f),"
         + " peak RSS %.0f MB; generator CPU %.1f s; wall %.1f s%n",
         m.get("steady_blocks_per_s"), workers, m.containsKey("connect_s") ? fmt(m.get("connect_s")) : "never",
-        welcomed, refused, m.get("lost").longValue(), abandons, overflows, m.get("sched_cpu_s"),
+        welcomed, refused, m.get("lost").longValue(), abandons, unfinished, overflows, m.get("sched_cpu_s"),
         m.get("sched_loop_cpu_s"), m.get("sched_io_cpu_s"), m.get("sched_rss_mb"), m.get("gen_cpu_s"), wall);
     if (!Boolean.getBoolean("loadgen.keep")) {
       try (Stream<Path> files = Files.walk(dir)) {

@@ -106,7 +106,13 @@ public final class LoadScheduler {
     }
     // the workers leave after no_more_blocks; wait for them so the lost count is final
     long leaveDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (server.snapshot().tasks().get(0).workers() > 0 && System.nanoTime() < leaveDeadline) {
+    // (those that connect after the end still get no_more_blocks: wait until all came, or 20 s)
+    while ((server.snapshot().tasks().get(0).workers() > 0 || connectedAt == 0)
+        && System.nanoTime() < leaveDeadline) {
+      if (connectedAt == 0 && server.snapshot().tasks().get(0).workers() >= expected) {
+        connectedAt = System.currentTimeMillis();
+        System.out.println("connected " + connectedAt);
+      }
       Thread.sleep(20);
     }
     s = server.snapshot();

@@ -52,6 +52,9 @@ public final class LoadShard {
   private final AtomicLong welcomed = new AtomicLong();
   private final AtomicLong heartbeatsSent = new AtomicLong();
   private final AtomicLong other = new AtomicLong();
+  private final AtomicLong unfinished = new AtomicLong();
+  /** The parent's second line (the scheduler has ended): stop, counting who had not finished. */
+  private volatile boolean stopRequested;
 
   private LoadShard() {}
 
@@ -85,12 +88,24 @@ public final class LoadShard {
       }
       System.out.println("ready");
       System.out.flush();
-      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+      BufferedReader parent = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+      parent.readLine();
+      Thread stopper = new Thread(() -> {
+        try {
+          parent.readLine();
+        } catch (java.io.IOException e) {
+          // the parent is gone: stop as well
+        }
+        stopRequested = true;
+      }, "loadgen-stop");
+      stopper.setDaemon(true);
+      stopper.start();
       CountDownLatch finished = new CountDownLatch(drivers.size());
       for (Driver d : drivers) {
         Thread th = new Thread(() -> {
           try {
             d.run();
+            d.countUnfinished();
           } finally {
             finished.countDown();
           }
@@ -101,8 +116,8 @@ public final class LoadShard {
       long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
       System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
-          + " cpu_ms=%d rss_kb=%d%n", welcomed.get(), blocks.get(), refused.get(), abandons.get(),
-          heartbeatsSent.get(), other.get(), cpu / 1_000_000, LoadScheduler.status("VmHWM"));
+          + " unfinished=%d cpu_ms=%d rss_kb=%d%n", welcomed.get(), blocks.get(), refused.get(), abandons.get(),
+          heartbeatsSent.get(), other.get(), unfinished.get(), cpu / 1_000_000, LoadScheduler.status("VmHWM"));
       System.out.flush();
       for (Driver d : drivers) {
         d.close();
@@ -148,10 +163,16 @@ public final class LoadShard {
         phase[i] = Phase.HELLO_SENT;
       }
       long lastSweep = System.nanoTime();
-      while (remaining > 0) {
+      while (remaining > 0 && !stopRequested) {
         poller.poll(50);
         for (int i = 0; i < sockets.length; i++) {
-          if (phase[i] != Phase.DONE && poller.pollin(i)) {
+          if (phase[i] == Phase.DONE && poller.pollin(i)) {
+            // answers to acquires still outstanding after no_more_blocks: read and drop them, or
+            // the poller reports this socket ready for ever
+            while (sockets[i].recv(ZMQ.DONTWAIT) != null) {
+              other.incrementAndGet();
+            }
+          } else if (poller.pollin(i)) {
             // read all that waits on this socket, not just one frame
             for (byte[] frame = sockets[i].recv(ZMQ.DONTWAIT); frame != null && phase[i] != Phase.DONE;
                 frame = sockets[i].recv(ZMQ.DONTWAIT)) {
@@ -170,6 +191,11 @@ public final class LoadShard {
           }
         }
       }
+    }
+
+    /** Called when the driver has stopped: workers that never finished. */
+    private void countUnfinished() {
+      unfinished.addAndGet(remaining);
     }
 
     private void onFrame(int i, byte[] frame) {
