@@ -87,8 +87,11 @@ public final class ZmqSockets {
 
   /** The kernel's cap on listen backlogs, or {@link #DEFAULT_SOMAXCONN} if it cannot be read. */
   public static int somaxconn() {
-    try {
-      int v = Integer.parseInt(java.nio.file.Files.readString(SOMAXCONN).trim());
+    // read as a stream, not Files.readString: /proc files claim a size of 0, and readString
+    // returned "4" of "4096" here (JDK 17)
+    try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(SOMAXCONN)) {
+      String line = in.readLine();
+      int v = line == null ? 0 : Integer.parseInt(line.trim());
       return v > 0 ? v : DEFAULT_SOMAXCONN;
     } catch (java.io.IOException | NumberFormatException | SecurityException e) {
       return DEFAULT_SOMAXCONN;
