@@ -138,9 +138,13 @@ public final class LoadGen {
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     for (Process p : procs) {
-      OutputStream in = p.getOutputStream(); // the scheduler is done: workers still waiting stop
-      in.write("stop\n".getBytes(StandardCharsets.US_ASCII));
-      in.flush();
+      try {
+        OutputStream in = p.getOutputStream(); // the scheduler is done: workers still waiting stop
+        in.write("stop\n".getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+      } catch (IOException e) {
+        // that shard has finished and exited already
+      }
     }
     long unfinished = 0;
     long genCpu = 0;
