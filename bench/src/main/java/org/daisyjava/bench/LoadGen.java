@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * The load generator: N simulated workers (up to 10,000) against a real scheduler — a {@link
  * LoadScheduler} JVM with CURVE and the durable checkpoint log, one 3-D task with conflicts of
  * no-op blocks — driven by {@link LoadShard} JVMs of at most {@code -Dloadgen.perShard} (default
- * 5000) workers each, a few driver threads per shard (not a thread per worker). All shards build
+ * 2000) workers each, a few driver threads per shard (not a thread per worker). All shards build
  * their sockets first; then every worker connects at once (a storm).
  *
  * <p>Reports per run: steady blocks/s (the scheduler's durable count between 10 % — or all
@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * its loop thread, ZeroMQ's I/O threads) and RSS, and the shards' CPU. Then min/median/max over
  * the repeats.
  *
- * <p>Why separate JVMs: a JeroMQ socket costs a few file descriptors (its mailbox's pipe, its
+ * <p>Why separate JVMs: a JeroMQ socket costs several file descriptors (its mailbox, its poller, its
  * TCP connection) and this machine allows 20,000 per process, so 10,000 workers do not fit in
  * one; and the scheduler's CPU and RSS are measured without the generator's.
  *
@@ -90,7 +90,7 @@ public final class LoadGen {
     BufferedReader schedOut = new BufferedReader(new InputStreamReader(sched.getInputStream(), StandardCharsets.UTF_8));
     String[] portLine = expect(schedOut, "port").split(" ");
     String endpoint = "tcp://127.0.0.1:" + portLine[1];
-    int perShard = Integer.getInteger("loadgen.perShard", 5000);
+    int perShard = Integer.getInteger("loadgen.perShard", 2000);
     int shards = (workers + perShard - 1) / perShard;
     List<Process> procs = new ArrayList<>();
     List<BufferedReader> outs = new ArrayList<>();
