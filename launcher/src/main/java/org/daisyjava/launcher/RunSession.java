@@ -173,7 +173,7 @@ final class RunSession {
     ServerSettings settings = new ServerSettings(backends.bindHost(),
         config.scheduler().portLow(), config.scheduler().portHigh(),
         config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), keys.server(),
-        dir.root().toString(), taskSettings);
+        dir.root().toString(), taskSettings, expectedWorkers());
     server = new SchedulerServer(state, settings, log);
     log.attach(server);
     startedNanos = System.nanoTime();
@@ -286,6 +286,15 @@ final class RunSession {
       Logger.getLogger("").removeHandler(logFile);
       logFile.close();
     }
+  }
+
+  /** Workers the run starts in all (sizes the scheduler's listen backlog and heartbeat). */
+  private int expectedWorkers() {
+    long sum = 0;
+    for (TaskConfig tc : config.tasks()) {
+      sum += tc.numWorkers();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, sum);
   }
 
   static int exitCodeOf(ServerSnapshot s) {

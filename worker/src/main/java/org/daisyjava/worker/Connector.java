@@ -72,6 +72,14 @@ final class Connector {
   HandshakeResult connect() {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = FIRST_PAUSE.toNanos();
+    Duration jitter = ConnectJitter.draw(System.getenv(), timeout, random);
+    if (!jitter.isZero()) {
+      LOG.fine(() -> who + ": one of a job array; first connect in " + jitter.toMillis() + " ms");
+      if (pauseUntil(System.nanoTime() + jitter.toNanos())) {
+        LOG.info(who + ": stopped while connecting");
+        return new HandshakeResult.NotConnected(WorkerExitCodes.STOPPED);
+      }
+    }
     while (true) {
       if (System.nanoTime() - deadline >= 0) {
         return gaveUp();

@@ -33,8 +33,16 @@ public final class ZmqSockets {
    * honest peer never has more than a few hundred messages in flight.
    */
   public static final int HIGH_WATER_MARK = 1000;
-  /** Connections a listening socket lets wait for accept. */
-  public static final int BACKLOG = 256;
+  /**
+   * Connections a listening socket lets wait for accept at least. JeroMQ's default is 100: when
+   * 2000 workers connected at once the kernel's listen queue overflowed some 10,000 times and
+   * connects took 30–67 s (retried SYNs back off exponentially). See {@link #backlogFor}.
+   */
+  public static final int MIN_BACKLOG = 256;
+  /** Where Linux keeps the cap on every listen backlog (a larger one is cut to it silently). */
+  private static final java.nio.file.Path SOMAXCONN = java.nio.file.Path.of("/proc/sys/net/core/somaxconn");
+  /** Assumed when {@link #SOMAXCONN} cannot be read (Linux's default since 5.4). */
+  static final int DEFAULT_SOMAXCONN = 4096;
   /** A connection must finish its (CURVE) handshake within this. */
   public static final int HANDSHAKE_MS = 10_000;
   /** Worker: how long a closing socket may still deliver its goodbye. */
@@ -62,6 +70,39 @@ public final class ZmqSockets {
    * as the returned endpoint.
    */
   public static ServerEndpoint router(ZContext context, ServerSecurity security) {
+    return router(context, security, MIN_BACKLOG);
+  }
+
+  /**
+   * The listen backlog for a run of {@code expectedWorkers} workers (0 if unknown): every worker
+   * of the run may connect at once (a job array starting), so the queue holds all of them plus
+   * some room for reconnects — {@code max(MIN_BACKLOG, expectedWorkers + 64)} — but no more than
+   * the kernel's cap {@code somaxconn}, which it would impose anyway (beyond that, the workers'
+   * jittered first connects and TCP's SYN retries spread the storm).
+   */
+  public static int backlogFor(int expectedWorkers, int somaxconn) {
+    long wanted = Math.max(MIN_BACKLOG, (long) expectedWorkers + 64);
+    return (int) Math.max(1, Math.min(wanted, somaxconn));
+  }
+
+  /** The kernel's cap on listen backlogs, or {@link #DEFAULT_SOMAXCONN} if it cannot be read. */
+  public static int somaxconn() {
+    // read as a stream, not Files.readString: /proc files claim a size of 0, and readString
+    // returned "4" of "4096" here (JDK 17)
+    try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(SOMAXCONN)) {
+      String line = in.readLine();
+      int v = line == null ? 0 : Integer.parseInt(line.trim());
+      return v > 0 ? v : DEFAULT_SOMAXCONN;
+    } catch (java.io.IOException | NumberFormatException | SecurityException e) {
+      return DEFAULT_SOMAXCONN;
+    }
+  }
+
+  /** As {@link #router(ZContext, ServerSecurity)}, with a listen backlog of {@code backlog}. */
+  public static ServerEndpoint router(ZContext context, ServerSecurity security, int backlog) {
+    if (backlog < 1) {
+      throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+    }
     ZapAuthenticator zap = null;
     if (security instanceof ServerKeys keys) {
       zap = new ZapAuthenticator(context, keys.clientPublicKey());
@@ -69,7 +110,7 @@ public final class ZmqSockets {
     ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
     limit(socket);
     socket.setLinger(0);
-    socket.setBacklog(BACKLOG);
+    socket.setBacklog(backlog);
     socket.setRouterMandatory(false); // a vanished worker's messages are dropped, not an error
     if (security instanceof ServerKeys keys) {
       socket.setZAPDomain(ZapAuthenticator.DOMAIN);

@@ -58,6 +58,12 @@ final class ProtocolEngine {
   private static final int CHECKS_IN_FLIGHT = 8;
   /** Housekeeping runs every 20 ms; a gap longer than this means the loop itself was stalled. */
   private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /**
+   * Lease timeouts are checked over a slice of the sessions per housekeeping turn, so that each
+   * session is visited at least once per this many turns (20 ms each): a timeout is noticed at
+   * most ~200 ms late, and a turn costs O(sessions / 10), not O(sessions).
+   */
+  private static final int LEASE_SWEEP_TURNS = 10;
   /** A failed block's error text is kept up to this for the summary. */
   private static final int MAX_ERROR_CHARS = 4000;
 
@@ -73,6 +79,22 @@ final class ProtocolEngine {
   private final LogBudget stallLog = new LogBudget(LOG, 3, TimeUnit.MINUTES.toNanos(1));
 
   private final Map<ByteBuffer, WorkerSession> sessions = new HashMap<>();
+  /** Sessions by when they were last heard from, silent longest first (liveness). */
+  private final RecencyList byHeard = new RecencyList();
+  /** Sessions by when they were last sent anything, first heartbeat due first. */
+  private final RecencyList bySent = new RecencyList();
+  /** Every session, visited a slice per turn for lease timeouts; buried ones dropped when met. */
+  private final ArrayList<WorkerSession> roster = new ArrayList<>();
+  private int rosterCursor;
+  private final boolean anyTimeout;
+  /** Sessions up to which every snapshot counts the workers afresh. */
+  private static final int RECOUNT_ALWAYS = 1000;
+  private int[] workerCounts;
+  private int[] slotCounts;
+  private int[] idleCounts;
+  private int snapshotsSinceRecount;
+  /** The latest time the engine was given (frames, turns): stamps what it sends. */
+  private long clock;
   /** Per task: workers (one entry per unanswered acquire) waiting for a block. */
   private final List<ArrayDeque<WorkerSession>> waiting = new ArrayList<>();
   /** Per task: blocks whose check said "not done", ready to hand out. */
@@ -106,10 +128,11 @@ final class ProtocolEngine {
     this.out = out;
     this.checkPool = checkPool;
     this.toLoop = toLoop;
-    this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+    this.heartbeatNanos = settings.heartbeat().toNanos();
     this.deadNanos = settings.deadAfter().toNanos();
     this.workersLost = new long[state.taskCount()];
     this.checksRunning = new int[state.taskCount()];
+    this.anyTimeout = settings.tasks().stream().anyMatch(t -> t.timeout() != null);
     for (int t = 0; t < state.taskCount(); t++) {
       waiting.add(new ArrayDeque<>());
       checked.add(new ArrayDeque<>());
@@ -138,6 +161,7 @@ final class ProtocolEngine {
    * counts as a sign of life, even one that is dropped.
    */
   void onFrames(byte[] routingId, byte[] body, int extraFrames, long now) {
+    tick(now);
     ByteBuffer peer = ByteBuffer.wrap(routingId);
     if (ignored.containsKey(peer)) {
       dropped++;
@@ -145,7 +169,7 @@ final class ProtocolEngine {
     }
     WorkerSession s = sessions.get(peer);
     if (s != null) {
-      s.lastHeard = now;
+      byHeard.touch(s.heard, clock);
     }
     if (body == null || extraFrames > 0) {
       protocolError(peer, s, "a message of " + (body == null ? 0 : 1 + extraFrames)
@@ -252,13 +276,15 @@ final class ProtocolEngine {
     }
     WorkerSession s = new WorkerSession(routingId, nextWorkerId++, task, PeerText.quote(h.name()),
         h.job() == null ? null : PeerText.quote(h.job()), h.log() == null ? null : PeerText.quote(h.log()),
-        h.slots(), now);
+        h.slots(), clock);
     sessions.put(peer, s);
+    byHeard.touch(s.heard, clock);
+    roster.add(s);
     strangerErrors.remove(peer);
     observer.workerJoined(s.id, task, s.name, PeerText.quote(h.host()), h.pid(), s.job, s.log);
     LOG.fine(() -> "welcome " + s.describe() + " for task " + h.task());
     send(routingId, s, new Welcome(s.id, settings.tasks().get(task).process(),
-        settings.heartbeatInterval().toMillis(), settings.liveness(), settings.runDir()));
+        settings.heartbeat().toMillis(), settings.liveness(), settings.runDir()));
   }
 
   /** One acquire; false (and dropped) if the worker already has its fill of blocks outstanding. */
@@ -436,6 +462,7 @@ final class ProtocolEngine {
 
   /** Answers waiting acquires of tasks that have ready blocks, or that finished. */
   void serveWaiting(long now) {
+    tick(now);
     startChecks();
     for (int t = 0; t < waiting.size(); t++) {
       ArrayDeque<WorkerSession> q = waiting.get(t);
@@ -468,36 +495,61 @@ final class ProtocolEngine {
     }
   }
 
-  /** True if some worker has been silent long enough to be declared dead at {@code now}. */
+  /**
+   * True if some worker has been silent long enough to be declared dead at {@code now}: only the
+   * one silent longest needs a look ({@link RecencyList}).
+   */
   boolean anySilent(long now) {
-    for (WorkerSession s : sessions.values()) {
-      if (now - s.lastHeard > deadNanos) {
-        return true;
-      }
-    }
-    return false;
+    RecencyList.Node oldest = byHeard.oldest();
+    return oldest != null && now - oldest.stamp > deadNanos;
   }
 
   /**
    * Heartbeats, liveness and lease timeouts. The caller reads every frame that is waiting before
    * it calls this (see {@link SchedulerServer}), so a worker's heartbeat queued behind other
    * peers' traffic still counts, and only real silence buries a worker.
+   *
+   * <p>Cost: the silent workers and the heartbeats due are taken from the heads of their
+   * recency lists (each worker heard from or sent to since is not looked at); lease timeouts are
+   * checked over a slice of the sessions ({@link #LEASE_SWEEP_TURNS}).
    */
   void housekeeping(long now) {
+    tick(now);
     excuseOwnStall(now);
-    List<WorkerSession> silent = new ArrayList<>();
-    for (WorkerSession s : sessions.values()) {
-      if (now - s.lastHeard > deadNanos) {
-        silent.add(s);
+    for (RecencyList.Node n = byHeard.oldest(); n != null && now - n.stamp > deadNanos; n = byHeard.oldest()) {
+      bury(n.session, "stopped responding (no message for " + human(settings.deadAfter()) + ")", true);
+    }
+    for (RecencyList.Node n = bySent.oldest(); n != null && now - n.stamp >= heartbeatNanos; n = bySent.oldest()) {
+      send(n.session.routingId, n.session, new Heartbeat()); // stamps it now: moves it to the end
+    }
+    sweepLeases(now);
+  }
+
+  /** Visits the next slice of the roster: lease timeouts; buried sessions leave it. */
+  private void sweepLeases(long now) {
+    int slice = Math.max(64, (roster.size() + LEASE_SWEEP_TURNS - 1) / LEASE_SWEEP_TURNS);
+    for (int visited = 0; visited < slice && !roster.isEmpty(); visited++) {
+      if (rosterCursor >= roster.size()) {
+        rosterCursor = 0;
+      }
+      WorkerSession s = roster.get(rosterCursor);
+      if (s.gone) {
+        // swap-remove: the last one takes its place and is visited next
+        roster.set(rosterCursor, roster.get(roster.size() - 1));
+        roster.remove(roster.size() - 1);
         continue;
       }
-      expireLeases(s, now);
-      if (now - s.lastSent >= heartbeatNanos) {
-        send(s.routingId, s, new Heartbeat());
+      if (anyTimeout) {
+        expireLeases(s, now);
       }
+      rosterCursor++;
     }
-    for (WorkerSession s : silent) {
-      bury(s, "stopped responding (no message for " + human(settings.deadAfter()) + ")", true);
+  }
+
+  /** The engine's clock: the latest time it was given, so that its stamps never go back. */
+  private void tick(long now) {
+    if (now > clock) {
+      clock = now;
     }
   }
 
@@ -514,9 +566,7 @@ final class ProtocolEngine {
     long expected = Math.min(heartbeatNanos, STALL_NANOS);
     if (gap > expected) {
       long excused = gap - expected;
-      for (WorkerSession s : sessions.values()) {
-        s.lastHeard = Math.min(now, s.lastHeard + excused);
-      }
+      byHeard.shiftAll(excused, now);
       if (gap > heartbeatNanos) {
         stallLog.warn(() -> "the scheduler's loop did not run for " + gap / 1_000_000 + " ms (machine"
             + " overloaded or a long GC pause); that time does not count as workers' silence");
@@ -566,6 +616,8 @@ final class ProtocolEngine {
   private void bury(WorkerSession s, String why, boolean lost) {
     s.gone = true;
     sessions.remove(ByteBuffer.wrap(s.routingId));
+    byHeard.remove(s.heard);
+    bySent.remove(s.sent);
     if (lost) {
       workersLost[s.task]++;
     }
@@ -594,8 +646,8 @@ final class ProtocolEngine {
 
   private void send(byte[] routingId, WorkerSession s, Message m) {
     out.send(routingId, m);
-    if (s != null) {
-      s.lastSent = System.nanoTime();
+    if (s != null && !s.gone) {
+      bySent.touch(s.sent, clock);
     }
   }
 
@@ -603,16 +655,29 @@ final class ProtocolEngine {
 
   ServerSnapshot snapshot(long now, boolean stopped, long refusedHandshakes) {
     int n = state.taskCount();
-    int[] workers = new int[n];
-    int[] slots = new int[n];
-    int[] idle = new int[n];
-    for (WorkerSession s : sessions.values()) {
-      workers[s.task]++;
-      slots[s.task] += s.slots;
-      if (s.leases.isEmpty()) {
-        idle[s.task]++;
+    if (workerCounts == null || sessions.size() <= RECOUNT_ALWAYS || ++snapshotsSinceRecount >= LEASE_SWEEP_TURNS
+        || stopped) {
+      // a snapshot every 20 ms that visits 10,000 sessions would cost the loop more than the
+      // rest of housekeeping: beyond RECOUNT_ALWAYS sessions, the per-task worker counts are
+      // recounted every LEASE_SWEEP_TURNS-th snapshot (at most ~200 ms old; they are for display)
+      snapshotsSinceRecount = 0;
+      int[] workers = new int[n];
+      int[] slots = new int[n];
+      int[] idle = new int[n];
+      for (WorkerSession s : sessions.values()) {
+        workers[s.task]++;
+        slots[s.task] += s.slots;
+        if (s.leases.isEmpty()) {
+          idle[s.task]++;
+        }
       }
+      workerCounts = workers;
+      slotCounts = slots;
+      idleCounts = idle;
     }
+    int[] workers = workerCounts;
+    int[] slots = slotCounts;
+    int[] idle = idleCounts;
     List<TaskSnapshot> tasks = new ArrayList<>(n);
     for (int t = 0; t < n; t++) {
       tasks.add(new TaskSnapshot(state.graph().taskName(t), state.counts(t), state.hasReady(t),

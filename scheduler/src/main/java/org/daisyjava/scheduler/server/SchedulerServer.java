@@ -170,7 +170,8 @@ public final class SchedulerServer implements AutoCloseable {
   private void loop() {
     try (ZContext context = ZmqSockets.serverContext()) {
       try {
-        endpoint = ZmqSockets.router(context, settings.security());
+        endpoint = ZmqSockets.router(context, settings.security(),
+            ZmqSockets.backlogFor(settings.expectedWorkers(), ZmqSockets.somaxconn()));
         socket = endpoint.socket();
         serve(context);
       } finally {

@@ -23,8 +23,10 @@ final class WorkerSession {
   final int slots;
   /** Acquires not yet answered with a block. */
   int waiting;
-  long lastHeard;
-  long lastSent;
+  /** Its place in the engine's list of workers by when they were last heard from. */
+  final RecencyList.Node heard = new RecencyList.Node(this);
+  /** Its place in the engine's list of workers by when they were last sent anything. */
+  final RecencyList.Node sent = new RecencyList.Node(this);
   /** Malformed or disallowed messages so far (see {@link ProtocolEngine#ERROR_BUDGET}). */
   int protocolErrors;
   boolean gone;
@@ -45,8 +47,8 @@ final class WorkerSession {
     this.name = name;
     this.job = job;
     this.log = log;
-    this.lastHeard = now;
-    this.lastSent = now;
+    this.heard.stamp = now;
+    this.sent.stamp = now;
   }
 
   /** Removes and returns the lease of {@code blockId}, or null if the worker does not hold it. */

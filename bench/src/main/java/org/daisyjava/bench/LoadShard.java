@@ -1,0 +1,264 @@
+package org.daisyjava.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.daisyjava.core.protocol.Message;
+import org.daisyjava.core.protocol.MessageCodec;
+import org.daisyjava.core.protocol.WorkerKeyFile;
+import org.daisyjava.core.protocol.WorkerSecurity;
+import org.daisyjava.core.protocol.ZmqSockets;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Simulated workers of {@link LoadGen}: one JVM drives many, each a DEALER socket with its own
+ * routing id and the run's CURVE client key, made by {@link ZmqSockets#dealer} like a real
+ * worker's. A few driver threads each own a slice of the sockets and a poller over them (not a
+ * thread per worker). Each simulated worker follows PROTOCOL.md: {@code hello}, then on {@code
+ * welcome} {@code PREFETCH} {@code acquire}s; each {@code block} is a no-op, released at once with
+ * {@code "acquire": 1}; a {@code heartbeat} after {@code heartbeat_ms} of its own silence; on
+ * {@code no_more_blocks} a {@code goodbye}. Refusals and abandons are counted.
+ *
+ * <p>The shard builds its sockets, prints {@code ready}, and connects every one of them at once
+ * when its parent writes a line to stdin (the storm). It prints {@code result ...} when each of
+ * its workers has said goodbye or was refused. JSON: outgoing frames are fixed bytes (only a
+ * release's block id varies); incoming ones are read for {@code type} and {@code block_id} with a
+ * small scanner, so the shard's own CPU stays low; what it sends is what {@link MessageCodec}
+ * would send.
+ *
+ * <p>Arguments: {@code ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH}.
+ */
+public final class LoadShard {
+  private static final byte[] ACQUIRE = MessageCodec.encode(new Message.Acquire());
+  private static final byte[] HEARTBEAT = MessageCodec.encode(new Message.Heartbeat());
+  private static final byte[] GOODBYE = MessageCodec.encode(new Message.Goodbye("load generator done"));
+  private static final byte[] RELEASE_HEAD = "{\"v\":1,\"type\":\"release\",\"block_id\":"
+      .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RELEASE_TAIL = ",\"status\":\"success\",\"acquire\":1}"
+      .getBytes(StandardCharsets.US_ASCII);
+
+  private final AtomicLong blocks = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong abandons = new AtomicLong();
+  private final AtomicLong welcomed = new AtomicLong();
+  private final AtomicLong heartbeatsSent = new AtomicLong();
+  private final AtomicLong other = new AtomicLong();
+  private final AtomicLong unfinished = new AtomicLong();
+  /** The parent's second line (the scheduler has ended): stop, counting who had not finished. */
+  private volatile boolean stopRequested;
+
+  private LoadShard() {}
+
+  public static void main(String[] args) throws Exception {
+    String endpoint = args[0];
+    WorkerSecurity security = WorkerKeyFile.read(Files.readString(Path.of(args[1])));
+    int first = Integer.parseInt(args[2]);
+    int count = Integer.parseInt(args[3]);
+    int threads = Math.max(1, Math.min(count, Integer.parseInt(args[4])));
+    int prefetch = Integer.parseInt(args[5]);
+    new LoadShard().run(endpoint, security, first, count, threads, prefetch);
+  }
+
+  private void run(String endpoint, WorkerSecurity security, int first, int count, int threads,
+      int prefetch) throws Exception {
+    SecureRandom random = new SecureRandom();
+    List<Driver> drivers = new ArrayList<>();
+    try (ZContext context = new ZContext(Integer.getInteger("loadgen.ioThreads", 1))) {
+      context.getContext().setMaxSockets(count + 64);
+      for (int t = 0; t < threads; t++) {
+        int from = first + (int) ((long) count * t / threads);
+        int to = first + (int) ((long) count * (t + 1) / threads);
+        ZMQ.Socket[] sockets = new ZMQ.Socket[to - from];
+        for (int i = 0; i < sockets.length; i++) {
+          byte[] id = new byte[16];
+          random.nextBytes(id);
+          sockets[i] = ZmqSockets.dealer(context, security, id);
+          sockets[i].setLinger(100);
+        }
+        drivers.add(new Driver(context, sockets, from, endpoint, prefetch));
+      }
+      System.out.println("ready");
+      System.out.flush();
+      BufferedReader parent = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+      parent.readLine();
+      Thread stopper = new Thread(() -> {
+        try {
+          parent.readLine();
+        } catch (java.io.IOException e) {
+          // the parent is gone: stop as well
+        }
+        stopRequested = true;
+      }, "loadgen-stop");
+      stopper.setDaemon(true);
+      stopper.start();
+      CountDownLatch finished = new CountDownLatch(drivers.size());
+      for (Driver d : drivers) {
+        Thread th = new Thread(() -> {
+          try {
+            d.run();
+            d.countUnfinished();
+          } finally {
+            finished.countDown();
+          }
+        }, "loadgen-driver");
+        th.start();
+      }
+      finished.await();
+      long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+      System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
+          + " unfinished=%d cpu_ms=%d rss_kb=%d%n", welcomed.get(), blocks.get(), refused.get(), abandons.get(),
+          heartbeatsSent.get(), other.get(), unfinished.get(), cpu / 1_000_000, LoadScheduler.status("VmHWM"));
+      System.out.flush();
+      for (Driver d : drivers) {
+        d.close();
+      }
+    }
+    System.exit(0);
+  }
+
+  /** States of a simulated worker; {@link #DONE} ones are no longer polled. */
+  private enum Phase { HELLO_SENT, WORKING, DONE }
+
+  /** One thread's workers: their sockets, a poller over them, and each one's protocol state. */
+  private final class Driver {
+    private final ZMQ.Socket[] sockets;
+    private final int firstIndex;
+    private final String endpoint;
+    private final int prefetch;
+    private final ZMQ.Poller poller;
+    private final Phase[] phase;
+    private final long[] lastSent;
+    private long heartbeatNanos = 1_000_000_000L;
+    private int remaining;
+
+    Driver(ZContext context, ZMQ.Socket[] sockets, int firstIndex, String endpoint, int prefetch) {
+      this.sockets = sockets;
+      this.firstIndex = firstIndex;
+      this.endpoint = endpoint;
+      this.prefetch = prefetch;
+      this.poller = context.createPoller(sockets.length);
+      this.phase = new Phase[sockets.length];
+      this.lastSent = new long[sockets.length];
+      this.remaining = sockets.length;
+      for (ZMQ.Socket s : sockets) {
+        poller.register(s, ZMQ.Poller.POLLIN);
+      }
+    }
+
+    void run() {
+      long pid = ProcessHandle.current().pid();
+      for (int i = 0; i < sockets.length; i++) {
+        sockets[i].connect(endpoint);
+        send(i, MessageCodec.encode(new Message.Hello("bench", "sim-" + (firstIndex + i), "loadgen", pid, null)));
+        phase[i] = Phase.HELLO_SENT;
+      }
+      long lastSweep = System.nanoTime();
+      while (remaining > 0 && !stopRequested) {
+        poller.poll(50);
+        for (int i = 0; i < sockets.length; i++) {
+          if (phase[i] == Phase.DONE && poller.pollin(i)) {
+            // answers to acquires still outstanding after no_more_blocks: read and drop them, or
+            // the poller reports this socket ready for ever
+            while (sockets[i].recv(ZMQ.DONTWAIT) != null) {
+              other.incrementAndGet();
+            }
+          } else if (poller.pollin(i)) {
+            // read all that waits on this socket, not just one frame
+            for (byte[] frame = sockets[i].recv(ZMQ.DONTWAIT); frame != null && phase[i] != Phase.DONE;
+                frame = sockets[i].recv(ZMQ.DONTWAIT)) {
+              onFrame(i, frame);
+            }
+          }
+        }
+        long now = System.nanoTime();
+        if (now - lastSweep > heartbeatNanos / 4) {
+          lastSweep = now;
+          for (int i = 0; i < sockets.length; i++) {
+            if (phase[i] == Phase.WORKING && now - lastSent[i] >= heartbeatNanos) {
+              send(i, HEARTBEAT);
+              heartbeatsSent.incrementAndGet();
+            }
+          }
+        }
+      }
+    }
+
+    /** Called when the driver has stopped: workers that never finished. */
+    private void countUnfinished() {
+      unfinished.addAndGet(remaining);
+    }
+
+    private void onFrame(int i, byte[] frame) {
+      String type = FrameScan.text(frame, "type");
+      if (type == null) {
+        other.incrementAndGet();
+        return;
+      }
+      switch (type) {
+        case "block" -> {
+          long id = FrameScan.number(frame, "block_id");
+          blocks.incrementAndGet();
+          send(i, release(id));
+        }
+        case "wait", "heartbeat" -> { }
+        case "welcome" -> {
+          long hb = FrameScan.number(frame, "heartbeat_ms");
+          if (hb > 0) {
+            heartbeatNanos = hb * 1_000_000L;
+          }
+          welcomed.incrementAndGet();
+          phase[i] = Phase.WORKING;
+          for (int k = 0; k < prefetch; k++) {
+            send(i, ACQUIRE);
+          }
+        }
+        case "no_more_blocks" -> {
+          send(i, GOODBYE);
+          finish(i);
+        }
+        case "refuse" -> {
+          refused.incrementAndGet();
+          finish(i);
+        }
+        case "abandon" -> abandons.incrementAndGet();
+        default -> other.incrementAndGet();
+      }
+    }
+
+    private void finish(int i) {
+      phase[i] = Phase.DONE;
+      remaining--;
+    }
+
+    private void send(int i, byte[] frame) {
+      sockets[i].send(frame, ZMQ.DONTWAIT);
+      lastSent[i] = System.nanoTime();
+    }
+
+    void close() {
+      poller.close();
+      for (ZMQ.Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  private static byte[] release(long id) {
+    byte[] digits = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[RELEASE_HEAD.length + digits.length + RELEASE_TAIL.length];
+    System.arraycopy(RELEASE_HEAD, 0, out, 0, RELEASE_HEAD.length);
+    System.arraycopy(digits, 0, out, RELEASE_HEAD.length, digits.length);
+    System.arraycopy(RELEASE_TAIL, 0, out, RELEASE_HEAD.length + digits.length, RELEASE_TAIL.length);
+    return out;
+  }
+}
