@@ -218,7 +218,8 @@ public final class Worker {
 
   private Hello hello(String host) {
     long pid = ProcessHandle.current().pid();
-    return new Hello(task, host + ":" + pid, host, pid, options.job(), options.log(), options.slots());
+    return new Hello(task, host + ":" + pid, host, pid, options.job(), options.log(), options.slots(),
+        options.workerId());
   }
 
   /** The options' run directory, else the one the scheduler named, else none. */

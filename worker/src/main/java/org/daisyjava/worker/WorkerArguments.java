@@ -22,12 +22,13 @@ import org.daisyjava.core.DurationText;
 /**
  * The command line of daisy-worker:
  * {@code --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE] [--connect-timeout DURATION]
- * [--slots N]}.
+ * [--slots N] [--worker-id N]}.
  *
  * @param key the key file's contents (checked to be a {@link WorkerKeyFile}), or null
  */
 record WorkerArguments(
-    List<String> addresses, String task, Path runDir, String key, Duration connectTimeout, int slots) {
+    List<String> addresses, String task, Path runDir, String key, Duration connectTimeout, int slots,
+    long workerId) {
 
   static Options options() {
     Options options = new Options();
@@ -43,6 +44,9 @@ record WorkerArguments(
         .desc("give up reaching the scheduler after this long (default 60s)").build());
     options.addOption(Option.builder().longOpt("slots").hasArg().argName("N")
         .desc("blocks to run at once (default 1, at most " + WorkerOptions.MAX_SLOTS + ")").build());
+    options.addOption(Option.builder().longOpt("worker-id").hasArg().argName("N")
+        .desc("the worker id to ask the scheduler for (launchers pass the number their log files"
+            + " carry; default: the scheduler chooses)").build());
     options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
     return options;
   }
@@ -84,7 +88,21 @@ record WorkerArguments(
         line.hasOption("connect-timeout")
             ? duration("--connect-timeout", line.getOptionValue("connect-timeout"))
             : WorkerOptions.DEFAULT_CONNECT_TIMEOUT,
-        line.hasOption("slots") ? slots(line.getOptionValue("slots")) : 1);
+        line.hasOption("slots") ? slots(line.getOptionValue("slots")) : 1,
+        line.hasOption("worker-id") ? workerId(line.getOptionValue("worker-id")) : 0);
+  }
+
+  private static long workerId(String text) throws UsageException {
+    long id;
+    try {
+      id = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--worker-id: '" + text + "' is not a whole number");
+    }
+    if (id < 1) {
+      throw new UsageException("--worker-id: " + id + " is not positive");
+    }
+    return id;
   }
 
   private static int slots(String text) throws UsageException {

@@ -52,7 +52,8 @@ public final class WorkerMain {
             .withJob(ClusterJobId.fromEnvironment(env))
             .withLog(logFile(env))
             .withConnectTimeout(arguments.connectTimeout())
-            .withSlots(arguments.slots()));
+            .withSlots(arguments.slots())
+            .withWorkerId(arguments.workerId()));
     CountDownLatch finished = new CountDownLatch(1);
     Thread onSignal = new Thread(() -> {
       // SIGTERM/SIGINT: the JVM exits once this hook returns, so wait for the goodbye to go out

@@ -22,6 +22,8 @@ import java.time.Duration;
  *     called from several threads at once), whereas a {@code class:} gets one instance per slot
  * @param slots how many blocks the worker runs at once (1 to {@link #MAX_SLOTS}): that many runner
  *     threads, command processes or stream processes, on one connection
+ * @param workerId the id the worker asks the scheduler for ({@code hello.worker_id}: the local
+ *     backend's number, which its log files carry too), or 0 to take the one it is given
  */
 public record WorkerOptions(
     Path runDir,
@@ -30,7 +32,8 @@ public record WorkerOptions(
     String log,
     Duration connectTimeout,
     BlockFunction function,
-    int slots) {
+    int slots,
+    long workerId) {
   /** The connect timeout of daisy-worker when none is given. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
   /** Most slots of one worker: every slot must be able to hold a block of the scheduler's 64. */
@@ -43,38 +46,45 @@ public record WorkerOptions(
     if (slots < 1 || slots > MAX_SLOTS) {
       throw new IllegalArgumentException("slots must be between 1 and " + MAX_SLOTS + ", got " + slots);
     }
+    if (workerId < 0) {
+      throw new IllegalArgumentException("workerId must be positive, or 0 for none, got " + workerId);
+    }
   }
 
   /** No run directory, key, job, log or function; a connect timeout of 60 s; one slot. */
   public static WorkerOptions defaults() {
-    return new WorkerOptions(null, null, null, null, DEFAULT_CONNECT_TIMEOUT, null, 1);
+    return new WorkerOptions(null, null, null, null, DEFAULT_CONNECT_TIMEOUT, null, 1, 0);
   }
 
   public WorkerOptions withRunDir(Path runDir) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
   }
 
   public WorkerOptions withKey(String key) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
   }
 
   public WorkerOptions withJob(String job) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
   }
 
   public WorkerOptions withLog(String log) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
   }
 
   public WorkerOptions withConnectTimeout(Duration connectTimeout) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
   }
 
   public WorkerOptions withFunction(BlockFunction function) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
   }
 
   public WorkerOptions withSlots(int slots) {
-    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots);
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
+  }
+
+  public WorkerOptions withWorkerId(long workerId) {
+    return new WorkerOptions(runDir, key, job, log, connectTimeout, function, slots, workerId);
   }
 }

@@ -25,8 +25,8 @@ public sealed interface Message {
    * @param slots how many blocks the worker runs at once (1 to {@link #MAX_SLOTS}): the scheduler
    *     runs the timeout clocks of that many of its blocks at a time
    */
-  record Hello(String task, String name, String host, long pid, String job, String log, int slots)
-      implements Message {
+  record Hello(String task, String name, String host, long pid, String job, String log, int slots,
+      long workerId) implements Message {
     /**
      * Most slots a worker may have: the scheduler's cap of outstanding blocks per worker, so that
      * every slot can hold a block.
@@ -37,6 +37,14 @@ public sealed interface Message {
       if (slots < 1 || slots > MAX_SLOTS) {
         throw new IllegalArgumentException("slots must be between 1 and " + MAX_SLOTS + ", got " + slots);
       }
+      if (workerId < 0) {
+        throw new IllegalArgumentException("worker_id must be positive, or 0 for none, got " + workerId);
+      }
+    }
+
+    /** A hello that leaves the worker's id to the scheduler. */
+    public Hello(String task, String name, String host, long pid, String job, String log, int slots) {
+      this(task, name, host, pid, job, log, slots, 0);
     }
 
     /** A hello of a one-slot worker. */

@@ -57,6 +57,9 @@ public final class MessageCodec {
         if (h.slots() != 1) {
           out.writeNumberField("slots", h.slots());
         }
+        if (h.workerId() != 0) {
+          out.writeNumberField("worker_id", h.workerId());
+        }
       } else if (m instanceof Welcome w) {
         out.writeNumberField("worker_id", w.workerId());
         if (w.process() != null) {
@@ -144,9 +147,13 @@ public final class MessageCodec {
         if (slots < 1 || slots > Hello.MAX_SLOTS) {
           throw new ProtocolException("hello slots must be between 1 and " + Hello.MAX_SLOTS);
         }
+        long workerId = root.has("worker_id") ? number(root, "worker_id") : 0;
+        if (workerId < 0) {
+          throw new ProtocolException("hello worker_id must be positive");
+        }
         yield new Hello(text(root, "task", true), text(root, "name", true),
             text(root, "host", true), number(root, "pid"),
-            text(root, "job", false), text(root, "log", false), (int) slots);
+            text(root, "job", false), text(root, "log", false), (int) slots, workerId);
       }
       case "acquire" -> new Acquire();
       case "release" -> {

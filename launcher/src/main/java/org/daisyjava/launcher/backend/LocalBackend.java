@@ -31,7 +31,12 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
   private final RunDirectory dir;
   /** The command for a task's worker. */
   private final Function<String, WorkerCommand> command;
-  private final int[] started;
+  /**
+   * The last worker number given, across tasks: a worker asks the scheduler for its number as its
+   * id ({@code --worker-id}), so that {@code DAISY_WORKER_ID}, the scheduler's messages and the
+   * names of its log files {@code logs/<task>/worker-<id>.*} agree.
+   */
+  private long lastNumber;
 
   /** One worker process and where its output goes. */
   record Running(Process process, Path out, Path err) {}
@@ -41,7 +46,6 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
     super(tasks, server, maxRestarts);
     this.dir = dir;
     this.command = command;
-    started = new int[tasks.size()];
   }
 
   @Override
@@ -69,14 +73,15 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
     String name = tasks.get(t).name();
     Path out;
     Path err;
+    long n;
     do {
       // numbers taken by the workers of an earlier launch of this run (before a resume) are
       // skipped: their logs are kept, and an orphaned worker may still be writing to them
-      int n = ++started[t];
+      n = ++lastNumber;
       out = dir.logs(name).resolve("worker-" + n + ".out");
       err = dir.logs(name).resolve("worker-" + n + ".err");
     } while (Files.exists(out) || Files.exists(err));
-    WorkerCommand cmd = command.apply(name);
+    WorkerCommand cmd = command.apply(name).withWorkerId(n);
     ProcessBuilder pb = new ProcessBuilder(cmd.argv())
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());

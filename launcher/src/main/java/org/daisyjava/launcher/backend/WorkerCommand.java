@@ -62,6 +62,14 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
    * This command running {@code slots} blocks at once ({@code --slots N}); one slot, the worker's
    * default, adds nothing.
    */
+  /** The command asking the scheduler for worker id {@code id} ({@code --worker-id}). */
+  public WorkerCommand withWorkerId(long id) {
+    List<String> more = new ArrayList<>(argv);
+    more.add("--worker-id");
+    more.add(Long.toString(id));
+    return new WorkerCommand(List.copyOf(more), env);
+  }
+
   public WorkerCommand withSlots(int slots) {
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be >= 1, got " + slots);

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,6 +56,8 @@ final class ProtocolEngine {
   static final int ERROR_BUDGET = 100;
   /** Peers remembered for their errors or as ignored; the oldest are forgotten beyond this. */
   private static final int TRACKED_PEERS = 10_000;
+  /** Requested worker ids remembered (see {@link #workerId}). */
+  private static final int MAX_REQUESTED_IDS = 1_000_000;
   /** Checks of one task running at once on the check pool. */
   private static final int CHECKS_IN_FLIGHT = 8;
   /** Housekeeping runs every 20 ms; a gap longer than this means the loop itself was stalled. */
@@ -107,6 +111,8 @@ final class ProtocolEngine {
   private final Map<ByteBuffer, int[]> strangerErrors = lru();
   private final Map<ByteBuffer, Boolean> ignored = lru();
   private long nextWorkerId = 1;
+  /** Ids workers asked for and got ({@code hello.worker_id}); the counter above skips them. */
+  private final Set<Long> requestedIds = new HashSet<>();
   private long dropped;
   private long refusedHellos;
   private long ignoredPeers;
@@ -274,7 +280,7 @@ final class ProtocolEngine {
       protocolError(peer, null, "hello for an unknown task");
       return;
     }
-    WorkerSession s = new WorkerSession(routingId, nextWorkerId++, task, PeerText.quote(h.name()),
+    WorkerSession s = new WorkerSession(routingId, workerId(h.workerId()), task, PeerText.quote(h.name()),
         h.job() == null ? null : PeerText.quote(h.job()), h.log() == null ? null : PeerText.quote(h.log()),
         h.slots(), clock);
     sessions.put(peer, s);
@@ -285,6 +291,24 @@ final class ProtocolEngine {
     LOG.fine(() -> "welcome " + s.describe() + " for task " + h.task());
     send(routingId, s, new Welcome(s.id, settings.tasks().get(task).process(),
         settings.heartbeat().toMillis(), settings.liveness(), settings.runDir()));
+  }
+
+  /**
+   * The id of a new worker: the one it asks for (the local backend's number, which its log
+   * files carry) unless that id was given already, else the next one of the counter. An id the
+   * counter has passed was given by it (requested ones are skipped), so a request below it is
+   * taken only if it is itself a request not yet given — which the set says. At most
+   * {@link #MAX_REQUESTED_IDS} requests are remembered; beyond, workers get counter ids.
+   */
+  private long workerId(long requested) {
+    if (requested > 0 && requested >= nextWorkerId && requestedIds.size() < MAX_REQUESTED_IDS
+        && requestedIds.add(requested)) {
+      return requested;
+    }
+    while (requestedIds.contains(nextWorkerId)) {
+      nextWorkerId++;
+    }
+    return nextWorkerId++;
   }
 
   /** One acquire; false (and dropped) if the worker already has its fill of blocks outstanding. */

@@ -159,4 +159,37 @@ class ProtocolEngineTest {
     assertEquals(0, snap.tasks().get(0).workers());
     assertEquals(1, snap.tasks().get(0).workersLost());
   }
+
+  /**
+   * A worker that asks for an id (the local backend's number, which its log files carry) gets
+   * it, in whatever order the hellos arrive; an id given already, or passed by the counter, is
+   * not given twice; workers that ask nothing get counter ids that skip the requested ones.
+   */
+  @Test
+  void requestedWorkerIdsAreGivenOnceAndTheCounterSkipsThem() {
+    ProtocolEngine e = engine(10, null);
+    long[] asked = {2, 1, 0, 2, 0, 5, 0, 0, 3};
+    List<Long> got = new ArrayList<>();
+    for (int i = 0; i < asked.length; i++) {
+      byte[] peer = ("peer-" + i).getBytes(StandardCharsets.UTF_8);
+      e.onFrames(peer, MessageCodec.encode(new Hello("a", "w" + i, "h", 100 + i, null, null, 1, asked[i])), 0,
+          System.nanoTime());
+      got.add(assertInstanceOf(Welcome.class, sent.get(sent.size() - 1)).workerId());
+    }
+    // 2 and 1 as asked, in that order; the counter skips them (3); a second 2 gets the counter's
+    // 4; so does a 5 once the counter has given 5 itself, and a 3 that it passed long ago
+    assertEquals(List.of(2L, 1L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), got);
+    // asked early enough, 5 is honoured and the counter steps over it
+    sent.clear();
+    ProtocolEngine f = engine(10, null);
+    long[] early = {5, 0, 0, 0, 0};
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < early.length; i++) {
+      byte[] peer = ("peer-" + i).getBytes(StandardCharsets.UTF_8);
+      f.onFrames(peer, MessageCodec.encode(new Hello("a", "w" + i, "h", 100 + i, null, null, 1, early[i])), 0,
+          System.nanoTime());
+      ids.add(assertInstanceOf(Welcome.class, sent.get(sent.size() - 1)).workerId());
+    }
+    assertEquals(List.of(5L, 1L, 2L, 3L, 4L), ids);
+  }
 }

@@ -149,6 +149,15 @@ class FailureTest {
     assertTrue(error.contains("simulated: cannot read input chunk 35,35") && error.contains("code 7"), error);
     assertTrue(f.stdout().contains("simulated: cannot read input chunk 35,35"), f.output());
     assertTrue(f.stdout().contains("1 block failed, " + downstream.size() + " orphaned"), f.output());
+    // the worker id of the messages, DAISY_WORKER_ID and the worker's log file name agree
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^worker (\\d+) \\(.*\\), log .*/worker-(\\d+)\\.err$")
+        .matcher(failure.get("worker").asText());
+    assertTrue(m.matches(), failure.get("worker").asText());
+    assertEquals(m.group(1), m.group(2), "the failure names worker " + m.group(1) + " and the log of worker " + m.group(2));
+    for (BlockEvent e : tries) {
+      assertTrue(Files.exists(runDir().resolve("logs").resolve(e.task()).resolve("worker-" + e.worker() + ".err")),
+          "DAISY_WORKER_ID " + e.worker() + " has no log file of that number");
+    }
   }
 
   /** Every block that (transitively) depends on {@code key}, by plan --json. */
