@@ -15,6 +15,7 @@ import java.util.logging.SimpleFormatter;
 import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
 import org.daisyjava.launcher.backend.ExternalWorkers;
+import org.daisyjava.launcher.backend.JobEvents;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.observe.RunEnding;
@@ -200,6 +201,17 @@ final class RunSession {
     run.started();
     run.tick(server.snapshot());
     backend = backends.create(config, dir, server, port, keys.workerFileText());
+    backend.reportJobsTo(new JobEvents() {
+      @Override
+      public void submitted(String task, String jobId, int workers) {
+        run.jobsSubmitted(task, jobId, workers);
+      }
+
+      @Override
+      public void cancelled(String task, List<String> jobIds) {
+        run.jobsCancelled(task, jobIds);
+      }
+    });
     ExternalWorkers.announce(out, config, dir, backends, port);
   }
 

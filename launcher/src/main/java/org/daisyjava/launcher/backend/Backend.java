@@ -31,4 +31,7 @@ public interface Backend {
 
   /** Stops every worker of the run that is still there (kill, cancel). */
   void stopAll();
+
+  /** Where to report submitted and cancelled jobs (backends without jobs report nothing). */
+  default void reportJobsTo(JobEvents events) {}
 }

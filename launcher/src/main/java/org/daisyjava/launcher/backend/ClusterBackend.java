@@ -70,6 +70,8 @@ public final class ClusterBackend implements Backend {
 
   private final GridExecutor grid;
   private final CommandRunner runner;
+  /** Where submissions and cancels are reported (the run's event stream). */
+  private JobEvents jobEvents = JobEvents.NONE;
   private final PipelineConfig config;
   private final RunDirectory dir;
   private final SchedulerServer server;
@@ -362,7 +364,9 @@ public final class ClusterBackend implements Backend {
     }
     if (!pending.isEmpty()) {
       LOG.info("task " + tj.task.name() + " is finished: cancelling " + pending.size() + " pending jobs");
-      cancel(wholeArrays(pending, tj.jobs));
+      List<String> ids = wholeArrays(pending, tj.jobs);
+      cancel(ids);
+      jobEvents.cancelled(tj.task.name(), ids);
       for (Job j : pending) {
         j.state = JobState.GONE;
         j.accounted = true;
@@ -456,6 +460,7 @@ public final class ClusterBackend implements Backend {
       tj.jobs.add(new Job(e, id));
     }
     LOG.info("submitted job " + id + " (" + count + " workers) for task " + tj.task.name() + ": " + script);
+    jobEvents.submitted(tj.task.name(), id, count);
     try {
       StringBuilder lines = new StringBuilder();
       for (String e : elements) {
@@ -614,6 +619,7 @@ public final class ClusterBackend implements Backend {
     if (!alive.isEmpty()) {
       LOG.info("cancelling " + count + " jobs of the run");
       cancel(alive);
+      jobEvents.cancelled(null, alive);
     }
     long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
     boolean clear = false;
@@ -666,6 +672,11 @@ public final class ClusterBackend implements Backend {
 
   private void cancel(List<String> ids) {
     cancel(jobName, ids);
+  }
+
+  @Override
+  public void reportJobsTo(JobEvents events) {
+    jobEvents = events;
   }
 
   /** Cancels {@code ids} of this launch (only jobs named {@code name}, unless null) in batches. */

@@ -45,6 +45,8 @@ public final class EventLog implements RunListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EventLog.class.getName());
   static final int MAX_ERROR = 4000;
   static final long MAX_FAILURES = 100_000;
+  /** Job ids listed in one jobs_cancelled line (its count says how many there were). */
+  static final int MAX_JOB_IDS = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private BufferedWriter out;
@@ -104,6 +106,18 @@ public final class EventLog implements RunListener, AutoCloseable {
       m.put("worker", worker(w.worker()));
       m.put("reason", w.reason());
       m.put("blocks_done", w.blocksDone());
+    } else if (e instanceof RunEvent.JobsSubmitted j) {
+      m.put("event", "jobs_submitted");
+      m.put("task", j.task());
+      m.put("job", j.job());
+      m.put("workers", j.workers());
+    } else if (e instanceof RunEvent.JobsCancelled j) {
+      m.put("event", "jobs_cancelled");
+      if (j.task() != null) {
+        m.put("task", j.task());
+      }
+      m.put("count", j.jobs().size());
+      m.put("jobs", j.jobs().size() <= MAX_JOB_IDS ? j.jobs() : j.jobs().subList(0, MAX_JOB_IDS));
     } else if (e instanceof RunEvent.EventsDropped d) { // the interface is sealed: nothing else
       m.put("event", "events_dropped");
       m.put("count", d.count());

@@ -38,6 +38,12 @@ public sealed interface RunEvent {
   /** Events the observer could not queue (a flood of failures); they are counted, not kept. */
   record EventsDropped(long atMillis, long count) implements RunEvent {}
 
+  /** A batch system took an array of {@code workers} jobs for {@code task} as {@code job}. */
+  record JobsSubmitted(long atMillis, String task, String job, int workers) implements RunEvent {}
+
+  /** Cancels were sent for these jobs; {@code task} null: every job of the run, at its end. */
+  record JobsCancelled(long atMillis, String task, List<String> jobs) implements RunEvent {}
+
   /** Which worker: session id, task, host, job (may be null) and log file (may be null). */
   record WorkerRef(long id, String task, String host, String name, String job, String log) {}
 }

@@ -69,6 +69,16 @@ public final class RunEvents implements AutoCloseable {
     }
   }
 
+  /** A batch system took an array of jobs (see {@code JobEvents}). */
+  public void jobsSubmitted(String task, String job, int workers) {
+    emit(new RunEvent.JobsSubmitted(System.currentTimeMillis(), task, job, workers));
+  }
+
+  /** Cancels were sent for these jobs; {@code task} null for every job of the run. */
+  public void jobsCancelled(String task, List<String> jobs) {
+    emit(new RunEvent.JobsCancelled(System.currentTimeMillis(), task, List.copyOf(jobs)));
+  }
+
   private void emit(RunEvent e) {
     for (RunListener l : listeners) {
       call(l, () -> l.event(e));

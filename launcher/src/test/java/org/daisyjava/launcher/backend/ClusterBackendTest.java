@@ -225,6 +225,32 @@ class ClusterBackendTest {
     assertEquals(2, b.statusCalls());
   }
 
+  /** Every submission and every cancel reaches the run's event stream, with task and job ids. */
+  @Test
+  void submissionsAndCancelsAreReportedAsJobEvents() throws Exception {
+    PipelineConfig config = config(10, 3, true);
+    ClusterBackend b = backend(config, runDir(config));
+    List<String> events = new ArrayList<>();
+    b.reportJobsTo(new JobEvents() {
+      @Override
+      public void submitted(String task, String jobId, int workers) {
+        events.add("submitted " + task + " " + jobId + " x" + workers);
+      }
+
+      @Override
+      public void cancelled(String task, List<String> jobIds) {
+        events.add("cancelled " + task + " " + jobIds);
+      }
+    });
+    b.supervise(working(config));
+    squeue = argv -> ok("100_0 R\n100_1 R\n100_2 R\n101_[0-1] PD\n");
+    advance(1000);
+    b.supervise(working(config));
+    squeue = argv -> ok("");
+    b.stopAll();
+    assertEquals(List.of("submitted a 100 x3", "submitted b 101 x2", "cancelled null [100, 101]"), events);
+  }
+
   @Test
   void aFailingSqueueIsRetriedLessAndLessOftenAndEndsNothing() throws Exception {
     PipelineConfig config = config(10, 2, false);
