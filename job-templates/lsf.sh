@@ -36,6 +36,9 @@ export {{env_export}}
 # where this worker's stderr goes: it is quoted in the summary when a block fails
 export DAISY_LOG={{log_dir_quoted}}/"${LSB_JOBID}_${LSB_JOBINDEX}.err"
 
+# USR1 ignored until the worker's JVM installs its handler: an unhandled USR1 would kill the JVM
+# while it starts, and a warning lost that way is covered by the worker's --drain-after clock.
+trap '' USR1
 # exec: a bkill's SIGTERM or the walltime warning's USR1 reaches the worker itself, which hands
 # back its block and leaves
 exec {{worker_command}}

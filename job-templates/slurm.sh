@@ -31,6 +31,10 @@ export {{env_export}}
 # where this worker's stderr goes: it is quoted in the summary when a block fails
 export DAISY_LOG={{log_dir_quoted}}/"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.err"
 
+# USR1 ignored until the worker's JVM installs its handler: slurmctld may send the warning in
+# the job's first seconds (it looks once per 30 s period), and an unhandled USR1 would kill the
+# JVM while it starts. A warning lost that way is covered by the worker's --drain-after clock.
+trap '' USR1
 # exec: a scancel, the walltime warning's USR1 or the walltime's SIGTERM reaches the worker
 # itself, which hands back its block and leaves
 exec {{worker_command}}

@@ -127,7 +127,7 @@ final class SessionLoop {
         wakeup.clear(); // then: what a signal announces is looked at below, so none is lost
         if (leave || stop.isRequested()) {
           if (stop.kind() == StopRequest.Kind.DRAIN) {
-            LOG.info(who + ": the job's walltime is near (USR1); handing back and leaving");
+            LOG.info(who + ": the job's walltime is near; handing back and leaving");
             return leaveEarly(WorkerExitCodes.FINISHED, "walltime drain", LEAVE_GRACE);
           }
           LOG.info(who + ": asked to stop; leaving");

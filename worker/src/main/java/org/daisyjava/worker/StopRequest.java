@@ -13,7 +13,7 @@ final class StopRequest {
   enum Kind {
     /** Stopped from outside (SIGTERM, an interrupt): the exit says so. */
     STOP,
-    /** The walltime is near (USR1): a clean exit, to be replaced while the task has work. */
+    /** The walltime is near (USR1 or the drain clock): a clean exit, to be replaced while the task has work. */
     DRAIN
   }
 

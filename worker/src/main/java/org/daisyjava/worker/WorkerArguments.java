@@ -22,13 +22,15 @@ import org.daisyjava.core.DurationText;
 /**
  * The command line of daisy-worker:
  * {@code --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE] [--connect-timeout DURATION]
- * [--slots N] [--worker-id N]}.
+ * [--slots N] [--worker-id N] [--drain-after DURATION]}.
  *
  * @param key the key file's contents (checked to be a {@link WorkerKeyFile}), or null
+ * @param drainAfter when to leave cleanly, counted from the job's start ({@link DrainClock}), or
+ *     null for no clock (the walltime warning signal alone)
  */
 record WorkerArguments(
     List<String> addresses, String task, Path runDir, String key, Duration connectTimeout, int slots,
-    long workerId) {
+    long workerId, Duration drainAfter) {
 
   static Options options() {
     Options options = new Options();
@@ -47,6 +49,9 @@ record WorkerArguments(
     options.addOption(Option.builder().longOpt("worker-id").hasArg().argName("N")
         .desc("the worker id to ask the scheduler for (launchers pass the number their log files"
             + " carry; default: the scheduler chooses)").build());
+    options.addOption(Option.builder().longOpt("drain-after").hasArg().argName("DURATION")
+        .desc("leave cleanly, as at SIGUSR1, this long after the job started (job scripts pass the"
+            + " walltime less the drain, in case the batch system's warning is lost)").build());
     options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
     return options;
   }
@@ -89,7 +94,8 @@ record WorkerArguments(
             ? duration("--connect-timeout", line.getOptionValue("connect-timeout"))
             : WorkerOptions.DEFAULT_CONNECT_TIMEOUT,
         line.hasOption("slots") ? slots(line.getOptionValue("slots")) : 1,
-        line.hasOption("worker-id") ? workerId(line.getOptionValue("worker-id")) : 0);
+        line.hasOption("worker-id") ? workerId(line.getOptionValue("worker-id")) : 0,
+        line.hasOption("drain-after") ? duration("--drain-after", line.getOptionValue("drain-after")) : null);
   }
 
   private static long workerId(String text) throws UsageException {

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  * [--connect-timeout DURATION]}: what a job script runs on a compute node. Logs one line per event
  * to stderr; exits with a {@link WorkerExitCodes} value. On SIGTERM (e.g. {@code scancel}) it kills
  * the running block's process, says goodbye and exits promptly; on SIGUSR1 (the walltime is near)
- * it hands back its block, says goodbye and exits 0.
+ * it hands back its block, says goodbye and exits 0, as it does at {@code --drain-after}
+ * ({@link DrainClock}).
  */
 public final class WorkerMain {
   /** How long the shutdown hook waits for the worker to say goodbye and stop its block. */
@@ -66,6 +67,9 @@ public final class WorkerMain {
     }, "daisy-worker-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
     onWalltimeWarning(worker);
+    if (arguments.drainAfter() != null) {
+      DrainClock.start(worker, arguments.drainAfter());
+    }
     try {
       return worker.run();
     } finally {
@@ -80,7 +84,10 @@ public final class WorkerMain {
    */
   private static void onWalltimeWarning(Worker worker) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> worker.drain());
+      sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> {
+        Logger.getLogger(WorkerMain.class.getName()).info("SIGUSR1: the batch system's walltime warning");
+        worker.drain();
+      });
     } catch (IllegalArgumentException e) {
       Logger.getLogger(WorkerMain.class.getName()).warning("no walltime drain: cannot handle SIGUSR1 (" + e.getMessage() + ")");
     }

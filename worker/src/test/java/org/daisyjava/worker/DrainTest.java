@@ -17,16 +17,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walltime drain: SIGUSR1 (which the job scripts ask SLURM and LSF to send before the
- * walltime) makes the worker hand back its block, say goodbye and exit 0; a stop still wins.
+ * walltime) or the worker's own clock ({@code --drain-after}) makes it hand back its block, say
+ * goodbye and exit 0; a stop still wins.
  */
 class DrainTest {
   @TempDir Path dir;
 
+  /**
+   * Started as the job scripts start it: from a shell that ignores USR1 and execs the JVM, whose
+   * handler must still take the signal (an ignored disposition survives exec).
+   */
   @Test
   void usr1HandsBackTheRunningBlockSaysGoodbyeAndExitsZero() throws Exception {
     try (FakeScheduler scheduler = new FakeScheduler()) {
       Path log = dir.resolve("worker.err");
-      Process worker = new ProcessBuilder(
+      Process worker = new ProcessBuilder("bash", "-c", "trap '' USR1; exec \"$@\"", "job-script",
               Path.of(System.getProperty("java.home"), "bin", "java").toString(),
               "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
               "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString())
@@ -52,8 +57,51 @@ class DrainTest {
       } finally {
         worker.destroyForcibly();
       }
-      assertTrue(Files.readString(log).contains("the job's walltime is near (USR1); handing back and leaving"),
+      assertTrue(Files.readString(log).contains("the job's walltime is near; handing back and leaving"),
           Files.readString(log));
+    }
+  }
+
+  /**
+   * {@code --drain-after 2s}, no signal: the worker drains by itself, not before two seconds past
+   * its process's start, whether or not it had its block yet (a slow start may take that long).
+   */
+  @Test
+  void theDrainClockDrainsTheWorkerWithoutASignal() throws Exception {
+    try (FakeScheduler scheduler = new FakeScheduler()) {
+      Path log = dir.resolve("worker.err");
+      Process worker = new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+              "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString(),
+              "--drain-after", "2s")
+          .redirectOutput(dir.resolve("worker.out").toFile())
+          .redirectError(log.toFile())
+          .start();
+      try {
+        scheduler.welcome(BlockCode.of(Kind.COMMAND, "sleep 100"), null);
+        boolean sent = false;
+        Message m = scheduler.next();
+        while (m instanceof Acquire) {
+          if (!sent) {
+            scheduler.sendBlock(block("t", 1), 1);
+            sent = true;
+          }
+          m = scheduler.next();
+        }
+        assertTrue(m instanceof Goodbye g && g.reason().equals("walltime drain"), "got " + m);
+        java.time.Instant started = worker.toHandle().info().startInstant().orElseThrow();
+        assertTrue(java.time.Duration.between(started, java.time.Instant.now()).toMillis() >= 2000,
+            "no drain before the clock");
+        assertTrue(worker.waitFor(10, TimeUnit.SECONDS), "the worker exits promptly");
+        assertEquals(WorkerExitCodes.FINISHED, worker.exitValue(), "a drain is a clean exit");
+        assertTrue(worker.toHandle().descendants().findAny().isEmpty(), "the block's process is gone");
+      } finally {
+        worker.destroyForcibly();
+      }
+      String text = Files.readString(log);
+      assertTrue(text.contains("drain clock: the job has run 2s, its walltime less the drain"), text);
+      assertTrue(text.contains("the job's walltime is near; handing back and leaving"), text);
     }
   }
 

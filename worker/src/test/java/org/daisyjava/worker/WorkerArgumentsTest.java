@@ -26,12 +26,14 @@ class WorkerArgumentsTest {
     Path keyFile = Files.writeString(dir.resolve("key"), keys);
     WorkerArguments a = WorkerArguments.parse(new String[] {
         "--connect", "tcp://head:4000, tcp://10.0.0.1:4000", "--task", "predict",
-        "--run-dir", "runs/x", "--key-file", keyFile.toString(), "--connect-timeout", "90s"});
+        "--run-dir", "runs/x", "--key-file", keyFile.toString(), "--connect-timeout", "90s",
+        "--drain-after", "55m"});
     assertEquals(List.of("tcp://head:4000", "tcp://10.0.0.1:4000"), a.addresses());
     assertEquals("predict", a.task());
     assertEquals(Path.of("runs/x"), a.runDir());
     assertEquals(keys, a.key());
     assertEquals(Duration.ofSeconds(90), a.connectTimeout());
+    assertEquals(Duration.ofMinutes(55), a.drainAfter());
   }
 
   @Test
@@ -41,6 +43,7 @@ class WorkerArgumentsTest {
     assertNull(a.key());
     assertEquals(Duration.ofSeconds(60), a.connectTimeout());
     assertEquals(1, a.slots());
+    assertNull(a.drainAfter());
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.daisyjava.launcher.ExitCode;
+import org.daisyjava.launcher.config.BatchCommon;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.run.LaunchException;
@@ -486,6 +487,11 @@ public final class ClusterBackend implements Backend {
         WorkerCommand.ownClasspath(), addresses, task.name(), dir.root(), keyFile)
         .withEnv(task.env())
         .withSlots(WorkerSlots.of(config, task, grid));
+    BatchCommon batch = grid.settings(task).common();
+    if (batch.walltime() != null && batch.walltime().minus(batch.effectiveDrain()).toSeconds() >= 1) {
+      // the worker's own clock, in case the warning signal comes before the JVM can take it
+      cmd = cmd.withDrainAfter(batch.walltime().minus(batch.effectiveDrain()));
+    }
     String logDir = dir.logs(task.name()).toString();
     if (logDir.contains("\"") || logDir.contains("%")) {
       // #SBATCH values are double-quoted (paths may hold spaces), and sbatch reads % as a pattern

@@ -58,18 +58,33 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
     return new WorkerCommand(List.copyOf(argv), Map.copyOf(new LinkedHashMap<>(worker.env())));
   }
 
+  /** The command asking the scheduler for worker id {@code id} ({@code --worker-id}). */
+  public WorkerCommand withWorkerId(long id) {
+    return withOption("--worker-id", Long.toString(id));
+  }
+
+  /**
+   * The command of a job whose worker leaves cleanly {@code after} past the job's start
+   * ({@code --drain-after}), even if the batch system's walltime warning never reaches it.
+   */
+  public WorkerCommand withDrainAfter(Duration after) {
+    if (after.toSeconds() < 1) {
+      throw new IllegalArgumentException("drain after must be >= 1s, got " + after);
+    }
+    return withOption("--drain-after", after.toSeconds() + "s");
+  }
+
+  private WorkerCommand withOption(String option, String value) {
+    List<String> more = new ArrayList<>(argv);
+    more.add(option);
+    more.add(value);
+    return new WorkerCommand(List.copyOf(more), env);
+  }
+
   /**
    * This command running {@code slots} blocks at once ({@code --slots N}); one slot, the worker's
    * default, adds nothing.
    */
-  /** The command asking the scheduler for worker id {@code id} ({@code --worker-id}). */
-  public WorkerCommand withWorkerId(long id) {
-    List<String> more = new ArrayList<>(argv);
-    more.add("--worker-id");
-    more.add(Long.toString(id));
-    return new WorkerCommand(List.copyOf(more), env);
-  }
-
   public WorkerCommand withSlots(int slots) {
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be >= 1, got " + slots);
@@ -77,10 +92,7 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
     if (slots == 1) {
       return this;
     }
-    List<String> more = new ArrayList<>(argv);
-    more.add("--slots");
-    more.add(Integer.toString(slots));
-    return new WorkerCommand(List.copyOf(more), env);
+    return withOption("--slots", Integer.toString(slots));
   }
 
   /** This command with a task's {@code env} added to its environment, winning over {@code worker.env}. */

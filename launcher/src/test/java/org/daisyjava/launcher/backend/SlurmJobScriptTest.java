@@ -128,6 +128,9 @@ class SlurmJobScriptTest {
     assertTrue(exec.contains(" org.daisyjava.worker.WorkerMain --connect tcp://10.1.2.3:4567,tcp://head-node:4567"
         + " --task a --run-dir " + dir.root() + " --key-file " + dir.keyFile()), exec);
     assertTrue(exec.startsWith("exec java -Xmx2g -cp "), exec);
+    // its own drain clock: time 2h less the default drain of 5m
+    assertTrue(exec.endsWith(" --drain-after 6900s"), exec);
+    assertTrue(l.contains("#SBATCH --signal=B:USR1@300"), a);
     // directives come before the first command, or sbatch ignores them
     int lastDirective = lastIndexMatching(l, "#SBATCH .*");
     int firstCommand = firstIndexMatching(l, "[^#].*");
@@ -181,6 +184,7 @@ class SlurmJobScriptTest {
         printf 'TRICKY %s\\n' "$TRICKY"
         printf 'DAISY_LOG %s\\n' "$DAISY_LOG"
         printf 'FROM_PROLOGUE %s\\n' "$FROM_PROLOGUE"
+        printf 'SIGIGN %s\\n' "$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status)"
         """);
     Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
     String tricky = "it's a \"test\" with $HOME, `id`, $(id) and  two  spaces";
@@ -223,8 +227,12 @@ class SlurmJobScriptTest {
     assertEquals(argv.subList(1, argv.size()), args);
     assertTrue(args.contains("-Dx=a b") && args.contains("-Dy=$HOME"), args.toString());
     assertTrue(args.contains(dir.root().toString()), args.toString());
+    String ignored = rest.remove(rest.size() - 1);
     assertEquals(List.of("TRICKY " + tricky, "DAISY_LOG " + dir.logs("a").resolve("77_3.err"),
         "FROM_PROLOGUE prologue ran"), rest);
+    // the worker starts with USR1 ignored (bit 10 of the mask), so an early warning cannot kill it
+    assertTrue(ignored.startsWith("SIGIGN "), ignored);
+    assertTrue((Long.parseUnsignedLong(ignored.substring(7).strip(), 16) & (1L << 9)) != 0, ignored);
   }
 
   @Test

@@ -149,7 +149,7 @@ class SlurmJobEndTest {
           workerLogs += Files.readString(p);
         }
       }
-      assertTrue(workerLogs.contains("walltime is near (USR1); handing back and leaving"), workerLogs);
+      assertTrue(workerLogs.contains("walltime is near; handing back and leaving"), workerLogs);
     } finally {
       r.kill();
       SlurmCluster.cancelAll(prefix);
