@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.config.TaskYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,17 +39,7 @@ class DirectivesTest {
    */
   @Test
   void noExecutorListsACommonOrRunPlaceholder(@TempDir Path tmp) throws Exception {
-    PipelineConfig config = ConfigLoader.parse("""
-        name: d
-        slurm: {partition: p, job_extra_directives: ["--exclusive"], job_script_prologue: ["true"]}
-        lsf: {queue: q, job_extra_directives: ["-x"], job_script_prologue: ["true"]}
-        tasks:
-          - name: a
-            total_roi: {offset: [0], shape: [40]}
-            read_roi: {offset: [0], shape: [10]}
-            write_roi: {offset: [0], shape: [10]}
-            process: {command: "true"}
-        """, "test.yaml", tmp, "test");
+    PipelineConfig config = ConfigLoader.parse("name: d\ntasks:\n" + TaskYaml.task("a"), "test.yaml", tmp, "test");
     for (GridExecutor grid : List.of(new SlurmExecutor(), new LsfExecutor())) {
       Set<String> own = grid.directives(config.task("a")).values().keySet();
       assertFalse(own.isEmpty(), grid.name());

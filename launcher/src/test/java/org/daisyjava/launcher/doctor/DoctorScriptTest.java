@@ -16,6 +16,7 @@ import org.daisyjava.launcher.backend.ClusterBackend;
 import org.daisyjava.launcher.backend.LocalCommandRunner;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
+import org.daisyjava.launcher.config.TaskYaml;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.RunDirectory;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,14 +46,7 @@ class DoctorScriptTest {
               job_extra_directives: ["-x"], job_script_prologue: ["module load java/17"]}
         worker: {env: {FROM_WORKER: "1 2"}}
         tasks:
-          - name: a
-            total_roi: {offset: [0], shape: [40]}
-            read_roi: {offset: [0], shape: [10]}
-            write_roi: {offset: [0], shape: [10]}
-            num_workers: 1
-            env: {FROM_TASK: "x"}
-            process: {command: "true"}
-        """.formatted(tmp.resolve("run")));
+        """.formatted(tmp.resolve("run")) + TaskYaml.task("a", "num_workers: 1", "env: {FROM_TASK: \"x\"}"));
 
     ByteArrayOutputStream doctorOut = new ByteArrayOutputStream();
     ByteArrayOutputStream doctorErr = new ByteArrayOutputStream();
