@@ -12,10 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
-import org.daisyjava.core.Roi;
-import org.daisyjava.launcher.observe.RunEvent.WorkerRef;
 import org.daisyjava.scheduler.server.ServerSnapshot;
-import org.daisyjava.scheduler.state.TaskCounts;
 
 /**
  * Writes {@code run_dir/events.jsonl}: one JSON object per line, appended (a resumed run
@@ -78,12 +75,12 @@ public final class EventLog implements RunListener, AutoCloseable {
     } else if (e instanceof RunEvent.TaskProgress t) {
       m.put("event", "task_progress");
       m.put("task", t.task());
-      counts(m, t.counts());
+      TaskCountsJson.putCountsAndRunning(m, t.counts());
       m.put("blocks_per_second", Math.round(t.blocksPerSecond() * 10) / 10.0);
     } else if (e instanceof RunEvent.TaskFinished t) {
       m.put("event", "task_finished");
       m.put("task", t.task());
-      counts(m, t.counts());
+      TaskCountsJson.putCountsAndRunning(m, t.counts());
     } else if (e instanceof RunEvent.BlockFailed f) {
       if (++failures > MAX_FAILURES) {
         return;
@@ -91,19 +88,19 @@ public final class EventLog implements RunListener, AutoCloseable {
       m.put("event", "block_failed");
       m.put("task", f.task());
       m.put("block_id", f.blockId());
-      m.put("write_roi", roi(f.writeRoi()));
+      m.put("write_roi", RoiJson.of(f.writeRoi()));
       m.put("attempt", f.attempt());
       m.put("retry", f.retry());
       m.put("error", cut(f.error()));
       if (f.worker() != null) {
-        m.put("worker", worker(f.worker()));
+        m.put("worker", WorkerJson.ofEvent(f.worker()));
       }
     } else if (e instanceof RunEvent.WorkerJoined w) {
       m.put("event", "worker_joined");
-      m.put("worker", worker(w.worker()));
+      m.put("worker", WorkerJson.ofEvent(w.worker()));
     } else if (e instanceof RunEvent.WorkerLeft w) {
       m.put("event", w.lost() ? "worker_lost" : "worker_left");
-      m.put("worker", worker(w.worker()));
+      m.put("worker", WorkerJson.ofEvent(w.worker()));
       m.put("reason", w.reason());
       m.put("blocks_done", w.blocksDone());
     } else if (e instanceof RunEvent.JobsSubmitted j) {
@@ -140,34 +137,6 @@ public final class EventLog implements RunListener, AutoCloseable {
       write(m);
     }
     flush();
-  }
-
-  private static void counts(Map<String, Object> m, TaskCounts c) {
-    m.put("total", c.total());
-    m.put("completed", c.completed());
-    m.put("skipped", c.skipped());
-    m.put("failed", c.failed());
-    m.put("orphaned", c.orphaned());
-    m.put("retries", c.retries());
-    m.put("running", c.running());
-  }
-
-  private static Map<String, Object> roi(Roi r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("offset", r.begin().toArray());
-    m.put("shape", r.shape().toArray());
-    return m;
-  }
-
-  private static Map<String, Object> worker(WorkerRef w) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", w.id());
-    m.put("task", w.task());
-    m.put("host", w.host());
-    m.put("name", w.name());
-    m.put("job", w.job());
-    m.put("log", w.log());
-    return m;
   }
 
   private static String cut(String s) {

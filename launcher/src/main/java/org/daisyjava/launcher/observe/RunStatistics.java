@@ -97,11 +97,7 @@ public final class RunStatistics implements RunListener {
     List<Map<String, Object>> workers = new ArrayList<>();
     for (WorkerView w : model.workers()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", w.ref().id());
-      m.put("task", w.ref().task());
-      m.put("host", w.ref().host());
-      m.put("job", w.ref().job());
-      m.put("log", w.ref().log());
+      WorkerJson.putIdentity(m, w.ref());
       m.put("blocks", w.blocksDone());
       m.put("failed", w.blocksFailed());
       m.put("busy_fraction", round(w.busyFraction()));

@@ -17,6 +17,8 @@ import org.daisyjava.launcher.observe.RunModel.MapView;
 import org.daisyjava.launcher.observe.RunModel.TaskView;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
 import org.daisyjava.launcher.observe.RunStatistics;
+import org.daisyjava.launcher.observe.TaskCountsJson;
+import org.daisyjava.launcher.observe.WorkerJson;
 import org.daisyjava.scheduler.state.Failure;
 import org.daisyjava.scheduler.state.TaskCounts;
 
@@ -52,13 +54,7 @@ final class RunDocument {
       TaskCounts c = t.counts();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", t.name());
-      m.put("total", c.total());
-      m.put("completed", c.completed());
-      m.put("skipped", c.skipped());
-      m.put("failed", c.failed());
-      m.put("orphaned", c.orphaned());
-      m.put("retries", c.retries());
-      m.put("running", c.running());
+      TaskCountsJson.putCountsAndRunning(m, c);
       m.put("finished", c.finished());
       m.put("workers", t.workers());
       m.put("workers_lost", t.workersLost());
@@ -79,11 +75,7 @@ final class RunDocument {
     List<Map<String, Object>> workers = new ArrayList<>();
     for (WorkerView w : model.workers()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", w.ref().id());
-      m.put("task", w.ref().task());
-      m.put("host", w.ref().host());
-      m.put("job", w.ref().job());
-      m.put("log", w.ref().log());
+      WorkerJson.putIdentity(m, w.ref());
       m.put("current_block", w.currentBlock() < 0 ? null : w.currentBlock());
       m.put("blocks", w.blocksDone());
       m.put("failed", w.blocksFailed());
