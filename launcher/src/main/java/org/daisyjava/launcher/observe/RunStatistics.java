@@ -14,7 +14,6 @@ import java.util.logging.Logger;
 import org.daisyjava.launcher.observe.RunModel.TaskView;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
 import org.daisyjava.launcher.run.RunDirectory;
-import org.daisyjava.scheduler.server.ServerSnapshot;
 
 /**
  * The run's statistics at its end: a short table after the execution summary, and a
@@ -35,13 +34,12 @@ import org.daisyjava.scheduler.server.ServerSnapshot;
  * (positive: blocks got slower). CPU time and peak RSS are known only for worker processes on
  * this machine (see {@link ProcessProbe}); elsewhere they are null.
  */
-public final class RunStatistics implements RunListener {
+public final class RunStatistics extends RunEndListener {
   private static final Logger LOG = Logger.getLogger(RunStatistics.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SHOWN_WORKERS = 12;
   private final PrintStream out;
   private final Path summaryFile;
-  private RunModel model;
 
   /** @param summaryFile the summary.json to add to, or null */
   public RunStatistics(PrintStream out, Path summaryFile) {
@@ -50,15 +48,7 @@ public final class RunStatistics implements RunListener {
   }
 
   @Override
-  public void started(RunModel run) {
-    model = run;
-  }
-
-  @Override
-  public void ended(ServerSnapshot last, RunEnding ending) {
-    if (model == null) {
-      return;
-    }
+  protected void ended(RunModel model, RunEnding ending) {
     print(out, model);
     if (summaryFile != null && Files.exists(summaryFile)) {
       try {
