@@ -1,7 +1,5 @@
 package org.daisyjava.launcher.observe;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +42,6 @@ public final class EventLog implements RunListener, AutoCloseable {
   static final long MAX_FAILURES = 100_000;
   /** Job ids listed in one jobs_cancelled line (its count says how many there were). */
   static final int MAX_JOB_IDS = 100;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private BufferedWriter out;
   private long failures;
@@ -68,7 +65,7 @@ public final class EventLog implements RunListener, AutoCloseable {
     } else if (e instanceof RunEvent.RunEnded r) {
       m.put("event", "run_ended");
       m.put("state", r.state());
-      m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+      m.put("seconds", JsonDecimals.thousandths(r.seconds()));
     } else if (e instanceof RunEvent.TaskStarted t) {
       m.put("event", "task_started");
       m.put("task", t.task());
@@ -76,7 +73,7 @@ public final class EventLog implements RunListener, AutoCloseable {
       m.put("event", "task_progress");
       m.put("task", t.task());
       TaskCountsJson.putCountsAndRunning(m, t.counts());
-      m.put("blocks_per_second", Math.round(t.blocksPerSecond() * 10) / 10.0);
+      m.put("blocks_per_second", JsonDecimals.tenths(t.blocksPerSecond()));
     } else if (e instanceof RunEvent.TaskFinished t) {
       m.put("event", "task_finished");
       m.put("task", t.task());
@@ -152,10 +149,8 @@ public final class EventLog implements RunListener, AutoCloseable {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
       }
-      out.write(JSON.writeValueAsString(m));
+      out.write(DocumentJson.write(m));
       out.write('\n');
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // maps of strings, numbers and arrays always serialise
     } catch (IOException e) {
       fail(e);
     }

@@ -69,15 +69,15 @@ public final class RunStatistics extends RunEndListener {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("blocks_run", t.blocksRun());
       Map<String, Object> d = new LinkedHashMap<>();
-      d.put("p50", round(t.p50Millis()));
-      d.put("p90", round(t.p90Millis()));
-      d.put("p99", round(t.p99Millis()));
-      d.put("max", round(t.maxMillis()));
-      d.put("mean", round(t.meanMillis()));
+      d.put("p50", JsonDecimals.thousandths(t.p50Millis()));
+      d.put("p90", JsonDecimals.thousandths(t.p90Millis()));
+      d.put("p99", JsonDecimals.thousandths(t.p99Millis()));
+      d.put("max", JsonDecimals.thousandths(t.maxMillis()));
+      d.put("mean", JsonDecimals.thousandths(t.meanMillis()));
       m.put("duration_ms", d);
-      m.put("trend_ms_per_min", round(t.trendMillisPerMinute()));
+      m.put("trend_ms_per_min", JsonDecimals.thousandths(t.trendMillisPerMinute()));
       Map<String, Object> c = new LinkedHashMap<>();
-      c.put("mean", round(t.meanConcurrency()));
+      c.put("mean", JsonDecimals.thousandths(t.meanConcurrency()));
       c.put("max", t.maxConcurrency());
       m.put("concurrency", c);
       m.put("retries", t.counts().retries());
@@ -90,11 +90,12 @@ public final class RunStatistics extends RunEndListener {
       WorkerJson.putIdentity(m, w.ref());
       m.put("blocks", w.blocksDone());
       m.put("failed", w.blocksFailed());
-      m.put("busy_fraction", round(w.busyFraction()));
-      m.put("seconds", round((w.connected() ? model.elapsedSeconds() : w.leftSeconds()) - w.joinedSeconds()));
+      m.put("busy_fraction", JsonDecimals.thousandths(w.busyFraction()));
+      double until = w.connected() ? model.elapsedSeconds() : w.leftSeconds();
+      m.put("seconds", JsonDecimals.thousandths(until - w.joinedSeconds()));
       m.put("lost", w.lost());
       m.put("reason", w.reason());
-      m.put("cpu_seconds", w.cpuSeconds() < 0 ? null : round(w.cpuSeconds()));
+      m.put("cpu_seconds", w.cpuSeconds() < 0 ? null : JsonDecimals.thousandths(w.cpuSeconds()));
       m.put("peak_rss_bytes", w.peakRssBytes() < 0 ? null : w.peakRssBytes());
       workers.add(m);
     }
@@ -148,9 +149,5 @@ public final class RunStatistics extends RunEndListener {
       return String.format("%.0fs", millis / 1000);
     }
     return millis >= 100 ? String.format("%.0fms", millis) : String.format("%.1fms", millis);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 }

@@ -1,11 +1,10 @@
 package org.daisyjava.launcher.progress;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.daisyjava.launcher.observe.DocumentJson;
 import org.daisyjava.launcher.observe.RoiJson;
 import org.daisyjava.launcher.observe.TaskCountsJson;
 import org.daisyjava.scheduler.server.PeerCounts;
@@ -16,8 +15,6 @@ import org.daisyjava.scheduler.state.TaskCounts;
 
 /** The {@code status.json} / {@code summary.json} documents of the contract. */
 public final class RunReport {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private RunReport() {}
 
   /**
@@ -104,10 +101,6 @@ public final class RunReport {
       m.put("ignored_peers", p.ignoredPeers());
       root.put("peers", m);
     }
-    try {
-      return JSON.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // maps of strings and numbers always serialise
-    }
+    return DocumentJson.write(root) + "\n";
   }
 }
