@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.daisyjava.launcher.observe.RunModel.TaskView;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
-import org.daisyjava.launcher.run.RunDirectory;
 
 /**
  * The run's statistics at its end: a short table after the execution summary, and a
@@ -50,15 +49,18 @@ public final class RunStatistics extends RunEndListener {
   @Override
   protected void ended(RunModel model, RunEnding ending) {
     print(out, model);
-    if (summaryFile != null && Files.exists(summaryFile)) {
-      try {
-        ObjectNode root = (ObjectNode) JSON.readTree(Files.readString(summaryFile));
-        root.set("statistics", JSON.valueToTree(json(model)));
-        RunDirectory.writeAtomically(summaryFile, JSON.writeValueAsString(root) + "\n");
-      } catch (IOException | ClassCastException e) {
-        LOG.warning("cannot add statistics to " + summaryFile + ": " + e.getMessage());
-      }
+    if (summaryFile == null || !Files.exists(summaryFile)) {
+      return;
     }
+    ObjectNode root;
+    try {
+      root = (ObjectNode) JSON.readTree(Files.readString(summaryFile));
+    } catch (IOException | ClassCastException e) {
+      LOG.warning("cannot add statistics to " + summaryFile + ": " + e.getMessage());
+      return;
+    }
+    root.set("statistics", JSON.valueToTree(json(model)));
+    DocumentFile.replace(summaryFile, DocumentJson.write(root) + "\n", LOG);
   }
 
   /** The {@code statistics} document (also the report's and the page's). */

@@ -1,6 +1,5 @@
 package org.daisyjava.launcher.progress;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.DocumentFile;
 import org.daisyjava.launcher.observe.RunEnding;
 import org.daisyjava.launcher.observe.RunListener;
-import org.daisyjava.launcher.run.RunDirectory;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.TaskCounts;
@@ -140,11 +139,7 @@ public final class Progress implements RunListener {
     if (statusFile == null) {
       return;
     }
-    try {
-      RunDirectory.writeAtomically(statusFile, RunReport.json(s, state, reason, true, java.util.Map.of()));
-    } catch (IOException e) {
-      LOG.warning("cannot write " + statusFile + ": " + e.getMessage());
-    }
+    DocumentFile.replace(statusFile, RunReport.json(s, state, reason, true, java.util.Map.of()), LOG);
   }
 
   private void sample(ServerSnapshot s, long now) {

@@ -1,12 +1,11 @@
 package org.daisyjava.launcher.web;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.DocumentFile;
 import org.daisyjava.launcher.observe.RunEnding;
 import org.daisyjava.launcher.observe.RunEndListener;
 import org.daisyjava.launcher.observe.RunModel;
-import org.daisyjava.launcher.run.RunDirectory;
 
 /**
  * Writes {@code run_dir/report.html} when the run ends, finished or interrupted: the live page
@@ -25,10 +24,6 @@ public final class ReportWriter extends RunEndListener {
 
   @Override
   protected void ended(RunModel model, RunEnding ending) {
-    try {
-      RunDirectory.writeAtomically(file, PageTemplate.report(RunDocument.json(model, ending.state().json(), runDir)));
-    } catch (IOException e) {
-      LOG.warning("cannot write " + file + ": " + e.getMessage());
-    }
+    DocumentFile.replace(file, PageTemplate.report(RunDocument.json(model, ending.state().json(), runDir)), LOG);
   }
 }
