@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.daisyjava.launcher.observe.RunModel.TaskView;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
+import org.daisyjava.launcher.progress.ColumnWidth;
 
 /**
  * The run's statistics at its end: a short table after the execution summary, and a
@@ -110,10 +111,7 @@ public final class RunStatistics extends RunEndListener {
 
   static void print(PrintStream out, RunModel model) {
     List<TaskView> tasks = model.tasks();
-    int width = 4;
-    for (TaskView t : tasks) {
-      width = Math.max(width, t.name().length());
-    }
+    int width = ColumnWidth.of("task", tasks.stream().map(TaskView::name).toList());
     out.println("statistics (block durations as the scheduler saw them)");
     String row = "  %-" + width + "s %10s %9s %9s %9s %9s %13s %11s%n";
     out.printf(row, "task", "blocks run", "p50", "p90", "p99", "max", "trend", "concurrency");
@@ -126,10 +124,7 @@ public final class RunStatistics extends RunEndListener {
     if (workers.isEmpty()) {
       return;
     }
-    int hw = 4;
-    for (WorkerView w : workers) {
-      hw = Math.max(hw, String.valueOf(w.ref().host()).length());
-    }
+    int hw = ColumnWidth.of("host", workers.stream().map(w -> String.valueOf(w.ref().host())).toList());
     String wrow = "  %6s %-" + width + "s %-" + Math.min(hw, 30) + "s %-10s %8s %5s %9s %9s  %s%n";
     out.printf(wrow, "worker", "task", "host", "job", "blocks", "busy", "cpu", "peak rss", "end");
     int shown = 0;

@@ -181,7 +181,7 @@ public final class Progress implements RunListener {
   }
 
   private String statusLine(ServerSnapshot s, long now) {
-    StringBuilder b = new StringBuilder(LocalDateTime.now().format(CLOCK));
+    StringBuilder b = new StringBuilder(lineTime());
     for (int t = 0; t < s.tasks().size(); t++) {
       b.append(" | ").append(taskLine(s.tasks().get(t), rate(t)));
     }
@@ -226,6 +226,14 @@ public final class Progress implements RunListener {
       b.append(" slots ").append(t.slots());
     }
     return b.toString();
+  }
+
+  /**
+   * The local time, to the second, that begins a status line in a log: the launcher's lines in a
+   * batch system's log, and those of {@code daisy-launch status --watch} without a terminal.
+   */
+  static String lineTime() {
+    return LocalDateTime.now().format(CLOCK);
   }
 
   /** {@code 45s}, {@code 3m05s}, {@code 2h07m}. */
