@@ -91,9 +91,7 @@ public final class RunStatistics extends RunEndListener {
     for (WorkerView w : model.workers()) {
       Map<String, Object> m = new LinkedHashMap<>();
       WorkerJson.putIdentity(m, w.ref());
-      m.put("blocks", w.blocksDone());
-      m.put("failed", w.blocksFailed());
-      m.put("busy_fraction", JsonDecimals.thousandths(w.busyFraction()));
+      WorkerJson.putWork(m, w);
       double until = w.connected() ? model.elapsedSeconds() : w.leftSeconds();
       m.put("seconds", JsonDecimals.thousandths(until - w.joinedSeconds()));
       m.put("lost", w.lost());

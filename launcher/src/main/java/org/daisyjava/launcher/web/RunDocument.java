@@ -76,9 +76,7 @@ final class RunDocument {
       Map<String, Object> m = new LinkedHashMap<>();
       WorkerJson.putIdentity(m, w.ref());
       m.put("current_block", w.currentBlock() < 0 ? null : w.currentBlock());
-      m.put("blocks", w.blocksDone());
-      m.put("failed", w.blocksFailed());
-      m.put("busy_fraction", JsonDecimals.thousandths(w.busyFraction()));
+      WorkerJson.putWork(m, w);
       m.put("idle_seconds", JsonDecimals.tenths(w.idleSeconds()));
       m.put("heard_seconds", JsonDecimals.tenths(w.heardSeconds()));
       m.put("joined_seconds", JsonDecimals.tenths(w.joinedSeconds()));
