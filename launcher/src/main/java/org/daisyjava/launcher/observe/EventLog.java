@@ -24,12 +24,15 @@ import org.daisyjava.scheduler.server.ServerSnapshot;
  *       counts (total, completed, skipped, failed, orphaned, retries, running), progress also
  *       blocks_per_second
  *   <li>{@code block_failed} task, block_id, write_roi {offset, shape}, attempt, retry (true if
- *       queued again), error, worker {id, host, name, job, log}
+ *       queued again), error, worker {id, task, host, name, job, log}
  *   <li>{@code worker_joined}, {@code worker_left} (in order) and {@code worker_lost} worker,
  *       and for the last two reason and blocks_done
  *   <li>{@code events_dropped} count: events the observer could not queue;
  *       {@code failures_not_logged} count (at run end): block failures beyond the cap below
  * </ul>
+ *
+ * <p>The counts, ROIs and workers read as in the run's other documents: {@link TaskCountsJson},
+ * {@link RoiJson} and {@link WorkerJson} write them for all.
  *
  * <p>Bounded on long runs: progress comes at most every max(1 s, run time / 1000) per task (see
  * {@link RunModel#tick}); error texts are cut at {@value #MAX_ERROR} characters; after

@@ -13,7 +13,11 @@ import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.Failure;
 import org.daisyjava.scheduler.state.TaskCounts;
 
-/** The {@code status.json} / {@code summary.json} documents of the contract. */
+/**
+ * The {@code status.json} / {@code summary.json} documents of the contract. A task's counts and a
+ * failure's write_roi read as in the other documents of the run ({@code TaskCountsJson},
+ * {@code RoiJson}).
+ */
 public final class RunReport {
   private RunReport() {}
 
