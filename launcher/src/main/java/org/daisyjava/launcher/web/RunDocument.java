@@ -60,13 +60,13 @@ final class RunDocument {
       m.put("blocks_per_second", JsonDecimals.tenths(t.blocksPerSecond()));
       m.put("eta_seconds", t.etaSeconds() < 0 ? null : Math.round(t.etaSeconds()));
       double[][] s = model.series(i);
-      m.put("series", Map.of("t", s[0], "done", s[1], "running", s[2]));
+      m.put("series", members("t", s[0], "done", s[1], "running", s[2]));
       long[] h = model.histogram(i, HISTOGRAM_BINS);
       long[] bins = new long[HISTOGRAM_BINS];
       System.arraycopy(h, 2, bins, 0, HISTOGRAM_BINS);
-      m.put("histogram", Map.of("min_ms", h[0] / 1e6, "max_ms", h[1] / 1e6, "bins", bins));
+      m.put("histogram", members("min_ms", h[0] / 1e6, "max_ms", h[1] / 1e6, "bins", bins));
       MapView map = model.map(i);
-      m.put("map", Map.of("grid", map.gridShape(), "cells", map.cellShape(), "states", map.states()));
+      m.put("map", members("grid", map.gridShape(), "cells", map.cellShape(), "states", map.states()));
       tasks.add(m);
     }
     root.put("tasks", tasks);
@@ -137,5 +137,14 @@ final class RunDocument {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** Members in the order given ({@code Map.of} would order them anew in every JVM, and report.html with them). */
+  private static Map<String, Object> members(Object... namesAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return m;
   }
 }
