@@ -34,7 +34,8 @@ class StderrTailTest {
     tail.awaitEnd(GUARD);
 
     assertArrayEquals(input.toByteArray(), log.toByteArray());
-    assertEquals(String.join("\n", lines.subList(lines.size() - StderrTail.LINES, lines.size())), tail.text());
+    assertEquals(String.join("\n", lines.subList(lines.size() - StderrTail.LINES, lines.size())),
+        tail.text());
     assertEquals("it failed: " + tail.text(), tail.describe("it failed"));
   }
 
@@ -62,12 +63,14 @@ class StderrTailTest {
     tail.awaitEnd(GUARD);
 
     assertTrue(stderr.drained(), "the process's stderr is drained to its end");
-    assertEquals(String.join("\n", java.util.Collections.nCopies(StderrTail.LINES, "disk full?")), tail.text());
+    assertEquals(String.join("\n", java.util.Collections.nCopies(StderrTail.LINES, "disk full?")),
+        tail.text());
   }
 
   @Test
   void nothingWrittenMeansNoTail() throws Exception {
-    StderrTail tail = StderrTail.start(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), "t");
+    StderrTail tail =
+        StderrTail.start(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), "test-stderr");
     tail.awaitEnd(GUARD);
     assertEquals("", tail.text());
     assertEquals("it failed", tail.describe("it failed"));
