@@ -1,11 +1,11 @@
 package org.daisyjava.bench;
 
 import java.util.List;
+import org.daisyjava.core.Fit;
 import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.graph.BlockSink;
 import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.scheduler.graph.DependencyWalker;
-import org.daisyjava.scheduler.graph.Fit;
 import org.daisyjava.scheduler.graph.RootCursor;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 

@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.scheduler.state.SchedulingState;
 

@@ -13,7 +13,7 @@ import org.daisyjava.core.Roi;
 import org.daisyjava.launcher.config.SchedulerSettings.Encryption;
 import org.daisyjava.launcher.run.WorkerKeys;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
 import org.daisyjava.scheduler.server.SchedulerServer;

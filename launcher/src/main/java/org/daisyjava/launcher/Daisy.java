@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.daisyjava.launcher.config.TaskConfig;
 import org.daisyjava.launcher.observe.RunListener;
 import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.scheduler.server.TaskSnapshot;
+import org.daisyjava.scheduler.state.Failure;
 import org.daisyjava.scheduler.state.TaskCounts;
 import org.daisyjava.worker.BlockCheck;
 import org.daisyjava.worker.BlockFunction;
@@ -68,11 +70,21 @@ public final class Daisy {
     PrintStream out = options.output != null ? options.output : new PrintStream(OutputStream.nullOutputStream());
     Launch.Result r = Launch.execute(config, launch, new InProcessBackend.Factory(functions, checks), out, out,
         options.listeners);
-    Map<String, TaskCounts> counts = new LinkedHashMap<>();
+    Map<String, TaskResult> results = new LinkedHashMap<>();
     for (TaskSnapshot t : r.snapshot().tasks()) {
-      counts.put(t.name(), t.counts());
+      TaskCounts c = t.counts();
+      results.put(t.name(), new TaskResult(c.total(), c.completed(), c.skipped(), c.failed(), c.orphaned(),
+          c.retries()));
     }
-    return new RunResult(counts, r.snapshot().failures(), r.state(), r.exitCode());
+    return new RunResult(Collections.unmodifiableMap(results),
+        r.snapshot().failures().stream().map(Daisy::failure).toList(), r.state(), r.exitCode());
+  }
+
+  /** The scheduler's failure record as the API's: a block's (id >= 0) or a whole task's. */
+  private static RunResult.Failure failure(Failure f) {
+    return f.blockId() < 0
+        ? new RunResult.TaskFailure(f.task(), f.error(), f.source())
+        : new RunResult.BlockFailure(f.task(), f.blockId(), f.writeRoi(), f.attempts(), f.error(), f.source());
   }
 
   /** How {@link Daisy#run} runs; immutable, change with the {@code with…} methods. */

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.daisyjava.core.Roi;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.worker.BlockCheck;
 import org.daisyjava.worker.BlockFunction;
@@ -49,7 +49,8 @@ public final class Task {
     return geometry.name();
   }
 
-  public TaskGeometry geometry() {
+  /** The scheduler's view of the task; not part of the API (its types are the scheduler's). */
+  TaskGeometry geometry() {
     return geometry;
   }
 
@@ -107,6 +108,7 @@ public final class Task {
       return this;
     }
 
+    /** How blocks treat the total ROI's border (daisy's {@code fit}); default {@link Fit#VALID}. */
     public Builder fit(Fit fit) {
       this.fit = fit;
       return this;

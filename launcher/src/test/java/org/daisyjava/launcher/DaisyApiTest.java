@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.state.TaskCounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,12 +96,16 @@ class DaisyApiTest {
     RunResult r = Daisy.run(List.of(a), Daisy.Options.defaults().withRunDir(dir.resolve("run")));
     assertFalse(r.succeeded());
     assertEquals(ExitCode.BLOCKS_FAILED, r.exitCode());
-    TaskCounts c = r.tasks().get("a");
+    TaskResult c = r.tasks().get("a");
     assertEquals(1, c.failed());
     assertEquals(2, c.orphaned(), "blocks 10 and 50 wait for 30");
     assertEquals(1, c.completed());
     assertEquals(2, c.retries());
     assertEquals(3, attempts.get(), "max_retries 2: three attempts");
     assertTrue(r.failures().get(0).error().contains("bad block at 30"), r.failures().toString());
+    RunResult.BlockFailure f = (RunResult.BlockFailure) r.failures().get(0);
+    assertEquals(3, f.attempts());
+    assertEquals(30, f.writeRoi().begin().get(0));
+    assertFalse(c.succeeded());
   }
 }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -65,9 +64,6 @@ public final class ClusterBackend implements Backend {
   static final int DEFAULT_ARRAY_LIMIT = 1000;
   /** How many different job endings per task the summary keeps. */
   private static final int KEPT_ENDINGS = 5;
-  /** Placeholders every job template may use besides the executor's directives. */
-  static final Set<String> RUN_PLACEHOLDERS = Set.of("task", "run_name", "job_name", "log_dir",
-      "log_dir_quoted", "run_dir", "env_export", "worker_command", "array_size");
 
   private final GridExecutor grid;
   private final CommandRunner runner;
@@ -492,37 +488,8 @@ public final class ClusterBackend implements Backend {
       // the worker's own clock, in case the warning signal comes before the JVM can take it
       cmd = cmd.withDrainAfter(batch.walltime().minus(batch.effectiveDrain()));
     }
-    String logDir = dir.logs(task.name()).toString();
-    if (logDir.contains("\"") || logDir.contains("%")) {
-      // #SBATCH values are double-quoted (paths may hold spaces), and sbatch reads % as a pattern
-      throw new LaunchException(ExitCode.USAGE, "run_dir " + dir.root() + " contains '\"' or '%',"
-          + " which cannot go into a job script's log paths; choose another run_dir");
-    }
-    Map<String, List<String>> values = new LinkedHashMap<>(grid.directives(task));
-    values.put("task", List.of(task.name()));
-    values.put("run_name", List.of(config.name()));
-    values.put("job_name", List.of(jobName));
-    values.put("array_size", List.of(Integer.toString(count)));
-    values.put("log_dir", List.of(logDir));
-    values.put("log_dir_quoted", List.of(JobTemplate.shellQuote(logDir)));
-    values.put("run_dir", List.of(dir.root().toString()));
-    List<String> exports = new ArrayList<>();
-    cmd.env().forEach((k, v) -> exports.add(k + "=" + JobTemplate.shellQuote(v)));
-    values.put("env_export", exports);
-    values.put("worker_command", List.of(String.join(" ",
-        cmd.argv().stream().map(JobTemplate::shellQuote).toList())));
-    assert values.keySet().containsAll(RUN_PLACEHOLDERS) : values.keySet();
-    try {
-      return template(grid, task).render(values);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new LaunchException(ExitCode.USAGE, "job template for task " + task.name() + ": " + e.getMessage());
-    }
-  }
-
-  /** The task's job template: its {@code template:} file, or the executor's bundled default. */
-  static JobTemplate template(GridExecutor grid, TaskConfig task) throws IOException {
-    Path custom = grid.settings(task).common().template();
-    return custom == null ? JobTemplate.resource(grid.defaultTemplate()) : JobTemplate.file(custom);
+    return new JobScripts(grid, config.name(), jobName, dir.root())
+        .render(task, count, dir.logs(task.name()), cmd);
   }
 
   /** One status call for the whole run; on failure, poll less often (never hammer it). */
@@ -736,25 +703,7 @@ public final class ClusterBackend implements Backend {
     @Override
     public void checkAvailable(PipelineConfig config) throws LaunchException {
       for (TaskConfig t : config.tasks()) {
-        Path custom = grid.settings(t).common().template();
-        String name = custom == null ? grid.defaultTemplate() : custom.toString();
-        JobTemplate template;
-        try {
-          template = template(grid, t);
-        } catch (IOException e) {
-          throw new LaunchException(ExitCode.USAGE, "job template for task " + t.name()
-              + ": cannot read " + name + ": " + e.getMessage());
-        }
-        Set<String> known = new TreeSet<>(RUN_PLACEHOLDERS);
-        known.addAll(grid.directives(t).keySet());
-        Set<String> unknown = new TreeSet<>(template.placeholders());
-        unknown.removeAll(known);
-        if (!unknown.isEmpty()) {
-          throw new LaunchException(ExitCode.USAGE, "job template " + name + " (task " + t.name()
-              + ") uses unknown placeholder" + (unknown.size() == 1 ? " " : "s ")
-              + String.join(", ", unknown.stream().map(u -> "{{" + u + "}}").toList())
-              + " (known: " + String.join(", ", known) + ")");
-        }
+        JobScripts.check(grid, t);
       }
     }
 

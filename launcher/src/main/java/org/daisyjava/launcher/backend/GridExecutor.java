@@ -32,10 +32,11 @@ public interface GridExecutor {
   String defaultTemplate();
 
   /**
-   * Placeholder values for the task's batch directives; lists repeat their template line. Every
-   * key is a placeholder a template may use; {@code array_size} is added per submission.
+   * The values of this batch system's own directives for the task; each name is a placeholder a
+   * template may use. The common ones ({@code job_extra_directive}, {@code prologue}) and the
+   * run's ({@code array_size}, {@code worker_command}, …) are added by {@link JobScripts}.
    */
-  Map<String, List<String>> directives(TaskConfig task);
+  Directives directives(TaskConfig task);
 
   /** The command that submits the array of {@code s.count()} workers. */
   List<String> submitCommand(Submission s);

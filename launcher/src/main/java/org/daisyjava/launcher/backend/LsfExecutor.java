@@ -50,23 +50,16 @@ public final class LsfExecutor implements GridExecutor {
   }
 
   @Override
-  public Map<String, List<String>> directives(TaskConfig task) {
+  public Directives directives(TaskConfig task) {
     LsfSettings s = task.batch().get(LsfSettings.SECTION);
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put("queue", optional(s.queue()));
-    m.put("project", optional(s.project()));
-    m.put("walltime", optional(s.walltimeDirective()));
-    m.put("drain", List.of(s.drainDirective()));
-    m.put("cores", optional(s.cores()));
-    m.put("mem", optional(s.memWithUnit()));
-    m.put("gpus", optional(s.gpus()));
-    m.put("job_extra_directive", s.common().jobExtraDirectives());
-    m.put("prologue", s.common().jobScriptPrologue());
-    return m;
-  }
-
-  private static List<String> optional(Object value) {
-    return value == null ? List.of() : List.of(value.toString());
+    return new Directives()
+        .set("queue", s.queue())
+        .set("project", s.project())
+        .set("walltime", s.walltimeDirective())
+        .set("drain", s.drainDirective())
+        .set("cores", s.cores())
+        .set("mem", s.memWithUnit())
+        .set("gpus", s.gpus());
   }
 
   /** The array is in the script ({@code #BSUB -J}); bsub reads the script from stdin. */

@@ -47,26 +47,19 @@ public final class SlurmExecutor implements GridExecutor {
   }
 
   @Override
-  public Map<String, List<String>> directives(TaskConfig task) {
+  public Directives directives(TaskConfig task) {
     SlurmSettings s = task.batch().get(SlurmSettings.SECTION);
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put("partition", optional(s.partition()));
-    m.put("account", optional(s.account()));
-    m.put("qos", optional(s.qos()));
-    m.put("time", optional(s.walltimeDirective()));
-    // B: the batch shell only, which is the worker (the script execs it)
-    m.put("signal", List.of("B:USR1@" + s.drainSeconds()));
-    m.put("mem", optional(s.mem()));
-    m.put("cpus_per_task", optional(s.cpusPerTask()));
-    m.put("gpus", optional(s.gpus()));
-    m.put("constraint", optional(s.constraint()));
-    m.put("job_extra_directive", s.common().jobExtraDirectives());
-    m.put("prologue", s.common().jobScriptPrologue());
-    return m;
-  }
-
-  private static List<String> optional(Object value) {
-    return value == null ? List.of() : List.of(value.toString());
+    return new Directives()
+        .set("partition", s.partition())
+        .set("account", s.account())
+        .set("qos", s.qos())
+        .set("time", s.walltimeDirective())
+        // B: the batch shell only, which is the worker (the script execs it)
+        .set("signal", "B:USR1@" + s.drainSeconds())
+        .set("mem", s.mem())
+        .set("cpus_per_task", s.cpusPerTask())
+        .set("gpus", s.gpus())
+        .set("constraint", s.constraint());
   }
 
   @Override

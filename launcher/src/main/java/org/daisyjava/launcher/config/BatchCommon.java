@@ -2,21 +2,31 @@ package org.daisyjava.launcher.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The keys every batch system's section has ({@code slurm:}, {@code lsf:}, …), read and checked
  * in one place so that each system's settings class only adds its own directives: walltime and
- * drain, extra directives, prologue, template, poll interval.
+ * drain, the job's resources (memory, cpus, gpus), extra directives, prologue, template, poll
+ * interval. Two of them go by the system's own names, as its users know them: the walltime
+ * ({@code slurm.time}, {@code lsf.walltime}, see {@link Walltime.Notation}) and the cpus
+ * ({@code slurm.cpus_per_task}, {@code lsf.cores}).
  *
  * @param walltime the job's walltime, or null for the site's default
  * @param drain how long before the walltime the worker is told to leave ({@code drain:}), or null
  *     for the default (see {@link #effectiveDrain})
+ * @param mem the memory per job as configured ({@code 16G}), or null
+ * @param cpus the cpus of one job, or null
+ * @param gpus the gpus of one job, or null
  */
 public record BatchCommon(
     Duration walltime,
     Duration drain,
+    String mem,
+    Integer cpus,
+    Integer gpus,
     List<String> jobExtraDirectives,
     List<String> jobScriptPrologue,
     Path template,
@@ -24,26 +34,44 @@ public record BatchCommon(
 
   /** The drain when none is configured: a few minutes, but never more than half the walltime. */
   static final Duration DEFAULT_DRAIN = Duration.ofMinutes(5);
-  static final BatchCommon DEFAULTS =
-      new BatchCommon(null, null, List.of(), List.of(), null, Duration.ofSeconds(10));
-  static final Set<String> KEYS = Set.of("drain", "job_extra_directives", "job_script_prologue",
-      "template", "poll_interval");
+  static final BatchCommon DEFAULTS = new BatchCommon(null, null, null, null, null, List.of(), List.of(), null,
+      Duration.ofSeconds(10));
+  /** The common keys under the same name in every section. */
+  private static final Set<String> KEYS = Set.of("drain", "mem", "gpus", "job_extra_directives",
+      "job_script_prologue", "template", "poll_interval");
   /** Characters allowed in plain directive values (queue, partition, account, project, qos). */
   static final String NAME_CHARS = "[A-Za-z0-9_.,:+\\-]+";
 
   /**
+   * The keys of a section: the common ones, the system's names for the walltime and the cpus, and
+   * its own directives.
+   */
+  static Set<String> keys(Walltime.Notation walltime, String cpusKey, String... own) {
+    Set<String> k = new HashSet<>(KEYS);
+    k.add(walltime.key());
+    k.add(cpusKey);
+    k.addAll(List.of(own));
+    return Set.copyOf(k);
+  }
+
+  /**
    * Reads the common keys of section {@code n} over {@code base}.
    *
-   * @param walltimeKey the system's name for the walltime ({@code time}, {@code walltime})
+   * @param walltime the system's key for the walltime ({@code time}, {@code walltime}) and its notation
+   * @param cpusKey the system's key for the cpus of one job ({@code cpus_per_task}, {@code cores})
    * @param perTask a task's overrides: {@code poll_interval} belongs to the whole run
    */
-  static BatchCommon from(ConfigNode n, BatchCommon base, String walltimeKey,
-      Walltime.Notation notation, boolean perTask, Path configDir) throws ConfigException {
+  static BatchCommon from(ConfigNode n, BatchCommon base, Walltime.Notation walltime, String cpusKey,
+      boolean perTask, Path configDir) throws ConfigException {
     if (perTask && n.get("poll_interval") != null) {
       throw n.get("poll_interval").error("is set for the whole run, not per task");
     }
+    String mem = n.get("mem") == null ? base.mem : n.get("mem").size();
+    Integer cpus = n.get(cpusKey) == null ? base.cpus : Integer.valueOf(n.get(cpusKey).intValue(1, 100_000));
+    Integer gpus = n.get("gpus") == null ? base.gpus : Integer.valueOf(n.get("gpus").intValue(0, 1024));
+    String walltimeKey = walltime.key();
     ConfigNode w = n.get(walltimeKey);
-    Duration walltime = w == null ? base.walltime : Walltime.read(w, notation);
+    Duration time = w == null ? base.walltime : Walltime.read(w, walltime);
     ConfigNode d = n.get("drain");
     Duration drain = base.drain;
     if (d != null) {
@@ -52,7 +80,7 @@ public record BatchCommon(
         throw d.error("must be at least 1s");
       }
     }
-    BatchCommon c = new BatchCommon(walltime, drain,
+    BatchCommon c = new BatchCommon(time, drain, mem, cpus, gpus,
         n.get("job_extra_directives") == null
             ? base.jobExtraDirectives : List.copyOf(n.get("job_extra_directives").stringList()),
         n.get("job_script_prologue") == null

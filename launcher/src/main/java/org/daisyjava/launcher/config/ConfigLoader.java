@@ -17,7 +17,7 @@ import org.daisyjava.launcher.backend.BackendRegistry;
 import org.daisyjava.core.Coordinate;
 import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.GraphException;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.scheduler.state.FailureLimit;

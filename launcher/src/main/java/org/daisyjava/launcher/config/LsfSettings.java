@@ -2,7 +2,6 @@ package org.daisyjava.launcher.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,52 +12,37 @@ import java.util.regex.Pattern;
  * its unit, because LSF reads a bare number in {@code LSF_UNIT_FOR_LIMITS} (KB unless the site
  * changed it).
  */
-public record LsfSettings(
-    String queue,
-    String project,
-    String mem,
-    Integer cores,
-    Integer gpus,
-    BatchCommon common) implements BatchSystemSettings {
-
-  static final LsfSettings DEFAULTS = new LsfSettings(null, null, null, null, null, BatchCommon.DEFAULTS);
+public record LsfSettings(String queue, String project, BatchCommon common) implements BatchSystemSettings {
+  static final LsfSettings DEFAULTS = new LsfSettings(null, null, BatchCommon.DEFAULTS);
   public static final BatchSection<LsfSettings> SECTION =
       new BatchSection<>("lsf", DEFAULTS, LsfSettings::from);
 
-  private static final Set<String> KEYS = keys();
-  /** bsub's {@code -W [hour:]minute}; minutes may exceed 59. */
   /** A size in bytes: {@code 1024} or {@code 1024B}. */
   private static final Pattern BYTES = Pattern.compile("(\\d{1,15})B?");
+  /** bsub's {@code -W [hour:]minute}; minutes may exceed 59. */
   private static final Pattern WALLTIME = Pattern.compile("(?:(\\d{1,6}):)?(\\d{1,6})");
-  static final Walltime.Notation NOTATION = new Walltime.Notation(
-      "LSF's [HH:]MM", LsfSettings::parseWalltime);
-
-  private static Set<String> keys() {
-    Set<String> k = new HashSet<>(BatchCommon.KEYS);
-    k.addAll(Set.of("queue", "project", "walltime", "mem", "cores", "gpus"));
-    return Set.copyOf(k);
-  }
+  static final Walltime.Notation WALLTIME_NOTATION = new Walltime.Notation(
+      "walltime", "LSF's [HH:]MM", LsfSettings::parseWalltime, LsfSettings::formatMinutes);
+  private static final String CPUS_KEY = "cores";
+  private static final Set<String> KEYS = BatchCommon.keys(WALLTIME_NOTATION, CPUS_KEY, "queue", "project");
 
   static LsfSettings from(ConfigNode n, LsfSettings base, boolean perTask, Path configDir)
       throws ConfigException {
     n.allowOnly(KEYS);
-    return new LsfSettings(
-        BatchCommon.name(n, "queue", base.queue),
-        BatchCommon.name(n, "project", base.project),
-        n.get("mem") == null ? base.mem : n.get("mem").size(),
-        n.get("cores") == null ? base.cores : Integer.valueOf(n.get("cores").intValue(1, 100_000)),
-        n.get("gpus") == null ? base.gpus : Integer.valueOf(n.get("gpus").intValue(0, 1024)),
-        BatchCommon.from(n, base.common, "walltime", NOTATION, perTask, configDir));
+    String queue = BatchCommon.name(n, "queue", base.queue);
+    String project = BatchCommon.name(n, "project", base.project);
+    return new LsfSettings(queue, project,
+        BatchCommon.from(n, base.common, WALLTIME_NOTATION, CPUS_KEY, perTask, configDir));
   }
 
   @Override
-  public String walltimeKey() {
-    return "walltime";
+  public Walltime.Notation walltimeNotation() {
+    return WALLTIME_NOTATION;
   }
 
-  @Override
-  public String walltimeDirective() {
-    return common.walltime() == null ? null : formatMinutes(common.walltime());
+  /** {@code lsf.cores}, or null. */
+  public Integer cores() {
+    return common.cpus();
   }
 
   /** {@code -wt}: LSF's warning time is in minutes; at least one. */
@@ -72,6 +56,7 @@ public record LsfSettings(
    * number or {@code B}, as the project's sizes allow) are written in KB, rounded up.
    */
   public String memWithUnit() {
+    String mem = common.mem();
     if (mem == null) {
       return null;
     }
@@ -95,10 +80,5 @@ public record LsfSettings(
   static String formatMinutes(Duration d) {
     long m = d.toMinutes();
     return (m / 60) + ":" + String.format("%02d", m % 60);
-  }
-
-  @Override
-  public Integer cpus() {
-    return cores;
   }
 }

@@ -2,7 +2,6 @@ package org.daisyjava.launcher.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,22 +10,12 @@ import java.util.regex.Pattern;
  * The {@code slurm:} section, and a task's {@code slurm:} overrides merged over it. Values that
  * go into {@code #SBATCH} lines are checked for characters that could escape the line.
  */
-public record SlurmSettings(
-    String partition,
-    String account,
-    String qos,
-    String mem,
-    Integer cpusPerTask,
-    Integer gpus,
-    String constraint,
-    BatchCommon common) implements BatchSystemSettings {
-
-  static final SlurmSettings DEFAULTS =
-      new SlurmSettings(null, null, null, null, null, null, null, BatchCommon.DEFAULTS);
+public record SlurmSettings(String partition, String account, String qos, String constraint, BatchCommon common)
+    implements BatchSystemSettings {
+  static final SlurmSettings DEFAULTS = new SlurmSettings(null, null, null, null, BatchCommon.DEFAULTS);
   public static final BatchSection<SlurmSettings> SECTION =
       new BatchSection<>("slurm", DEFAULTS, SlurmSettings::from);
 
-  private static final Set<String> KEYS = keys();
   private static final String CONSTRAINT_CHARS = "[A-Za-z0-9_.,:+\\-&|\\[\\]*()!]+";
   /**
    * sbatch's {@code --time}: minutes, minutes:seconds, hours:minutes:seconds, days-hours,
@@ -34,14 +23,11 @@ public record SlurmSettings(
    */
   private static final Pattern TIME = Pattern.compile(
       "(?:(\\d{1,4})-)?(\\d{1,6})(?::(\\d{1,2}))?(?::(\\d{1,2}))?");
-  static final Walltime.Notation NOTATION = new Walltime.Notation(
-      "SLURM's [D-]HH:MM:SS", SlurmSettings::parseTime);
-
-  private static Set<String> keys() {
-    Set<String> k = new HashSet<>(BatchCommon.KEYS);
-    k.addAll(Set.of("partition", "account", "qos", "time", "mem", "cpus_per_task", "gpus", "constraint"));
-    return Set.copyOf(k);
-  }
+  static final Walltime.Notation WALLTIME_NOTATION = new Walltime.Notation(
+      "time", "SLURM's [D-]HH:MM:SS", SlurmSettings::parseTime, SlurmSettings::formatTime);
+  private static final String CPUS_KEY = "cpus_per_task";
+  private static final Set<String> KEYS =
+      BatchCommon.keys(WALLTIME_NOTATION, CPUS_KEY, "partition", "account", "qos", "constraint");
 
   /** Reads a {@code slurm:} mapping over {@code base}: keys present replace base's values. */
   static SlurmSettings from(ConfigNode n, SlurmSettings base, boolean perTask, Path configDir)
@@ -51,21 +37,18 @@ public record SlurmSettings(
         BatchCommon.name(n, "partition", base.partition),
         BatchCommon.name(n, "account", base.account),
         BatchCommon.name(n, "qos", base.qos),
-        n.get("mem") == null ? base.mem : n.get("mem").size(),
-        n.get("cpus_per_task") == null ? base.cpusPerTask : Integer.valueOf(n.get("cpus_per_task").intValue(1, 100_000)),
-        n.get("gpus") == null ? base.gpus : Integer.valueOf(n.get("gpus").intValue(0, 1024)),
         BatchCommon.matching(n, "constraint", CONSTRAINT_CHARS, base.constraint),
-        BatchCommon.from(n, base.common, "time", NOTATION, perTask, configDir));
+        BatchCommon.from(n, base.common, WALLTIME_NOTATION, CPUS_KEY, perTask, configDir));
   }
 
   @Override
-  public String walltimeKey() {
-    return "time";
+  public Walltime.Notation walltimeNotation() {
+    return WALLTIME_NOTATION;
   }
 
-  @Override
-  public String walltimeDirective() {
-    return common.walltime() == null ? null : formatTime(common.walltime());
+  /** {@code slurm.cpus_per_task}, or null. */
+  public Integer cpusPerTask() {
+    return common.cpus();
   }
 
   /** {@code --signal=B:USR1@<seconds>}: SLURM's warning time is at most 65535 s. */
@@ -100,10 +83,5 @@ public record SlurmSettings(
     long s = d.toSeconds();
     String hms = String.format("%02d:%02d:%02d", (s / 3600) % 24, (s / 60) % 60, s % 60);
     return s >= 86400 ? (s / 86400) + "-" + hms : hms;
-  }
-
-  @Override
-  public Integer cpus() {
-    return cpusPerTask;
   }
 }

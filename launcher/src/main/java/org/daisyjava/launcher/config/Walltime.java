@@ -15,8 +15,13 @@ import java.util.regex.Pattern;
 public final class Walltime {
   private static final Pattern PROJECT = Pattern.compile("(\\d+)(s|m|h|d)");
 
-  /** A batch system's notation: its description for messages and a parser (null if no match). */
-  public record Notation(String description, Function<String, Duration> parse) {}
+  /**
+   * A batch system's walltime: the section's key for it ({@code time}, {@code walltime}), the
+   * notation's description for messages, a parser (null if no match) and how the directive writes
+   * a walltime back.
+   */
+  public record Notation(String key, String description, Function<String, Duration> parse,
+      Function<Duration, String> format) {}
 
   private Walltime() {}
 

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,7 +26,7 @@ import org.daisyjava.launcher.ExitCode;
 import org.daisyjava.launcher.backend.CommandRunner;
 import org.daisyjava.launcher.backend.GridExecutor;
 import org.daisyjava.launcher.backend.JobState;
-import org.daisyjava.launcher.backend.JobTemplate;
+import org.daisyjava.launcher.backend.JobScripts;
 import org.daisyjava.launcher.backend.SchedulerAddresses;
 import org.daisyjava.launcher.backend.Submission;
 import org.daisyjava.launcher.backend.BackendRegistry;
@@ -336,6 +335,10 @@ public final class Doctor {
     throw new LaunchException(ExitCode.USAGE, "no free port in scheduler.port " + low + "-" + high);
   }
 
+  /**
+   * The probe's job script: the one a run would submit for {@code task} (its directives, prologue
+   * and environment, see {@link JobScripts}), an array of one, with the probe in the worker's place.
+   */
   private static String render(PipelineConfig config, GridExecutor grid, TaskConfig task, Path dir, String jobName,
       String token, List<String> addresses) throws LaunchException {
     List<String> cp = new ArrayList<>();
@@ -349,25 +352,10 @@ public final class Doctor {
     argv.addAll(config.worker().jvmOptions());
     argv.addAll(List.of("-cp", classpath, DoctorProbe.class.getName(), "--token", token, "--marker",
         dir.resolve("marker").toString(), "--classpath", classpath, "--connect", String.join(",", addresses)));
-    Map<String, List<String>> values = new LinkedHashMap<>(grid.directives(task));
-    String logDir = dir.resolve("logs").toString();
-    values.put("task", List.of(task.name()));
-    values.put("run_name", List.of(config.name()));
-    values.put("job_name", List.of(jobName));
-    values.put("log_dir", List.of(logDir));
-    values.put("log_dir_quoted", List.of(JobTemplate.shellQuote(logDir)));
-    values.put("run_dir", List.of(config.runDir().toAbsolutePath().toString()));
-    List<String> exports = new ArrayList<>();
-    config.worker().env().forEach((k, v) -> exports.add(k + "=" + JobTemplate.shellQuote(v)));
-    values.put("env_export", exports);
-    values.put("worker_command", List.of(String.join(" ", argv.stream().map(JobTemplate::shellQuote).toList())));
-    try {
-      Path custom = grid.settings(task).common().template();
-      JobTemplate t = custom == null ? JobTemplate.resource(grid.defaultTemplate()) : JobTemplate.file(custom);
-      return t.render(values);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new LaunchException(ExitCode.USAGE, "job template for task " + task.name() + ": " + e.getMessage());
-    }
+    WorkerCommand probe = new WorkerCommand(List.copyOf(argv), Map.copyOf(config.worker().env()))
+        .withEnv(task.env());
+    return new JobScripts(grid, config.name(), jobName, config.runDir().toAbsolutePath())
+        .render(task, 1, dir.resolve("logs"), probe);
   }
 
   /** The nearest existing directory of the run directory's path (the run directory need not exist). */

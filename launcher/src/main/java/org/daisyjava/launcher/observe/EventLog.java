@@ -1,7 +1,5 @@
 package org.daisyjava.launcher.observe;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
-import org.daisyjava.core.Roi;
-import org.daisyjava.launcher.observe.RunEvent.WorkerRef;
 import org.daisyjava.scheduler.server.ServerSnapshot;
-import org.daisyjava.scheduler.state.TaskCounts;
 
 /**
  * Writes {@code run_dir/events.jsonl}: one JSON object per line, appended (a resumed run
@@ -29,12 +24,15 @@ import org.daisyjava.scheduler.state.TaskCounts;
  *       counts (total, completed, skipped, failed, orphaned, retries, running), progress also
  *       blocks_per_second
  *   <li>{@code block_failed} task, block_id, write_roi {offset, shape}, attempt, retry (true if
- *       queued again), error, worker {id, host, name, job, log}
+ *       queued again), error, worker {id, task, host, name, job, log}
  *   <li>{@code worker_joined}, {@code worker_left} (in order) and {@code worker_lost} worker,
  *       and for the last two reason and blocks_done
  *   <li>{@code events_dropped} count: events the observer could not queue;
  *       {@code failures_not_logged} count (at run end): block failures beyond the cap below
  * </ul>
+ *
+ * <p>The counts, ROIs and workers read as in the run's other documents: {@link TaskCountsJson},
+ * {@link RoiJson} and {@link WorkerJson} write them for all.
  *
  * <p>Bounded on long runs: progress comes at most every max(1 s, run time / 1000) per task (see
  * {@link RunModel#tick}); error texts are cut at {@value #MAX_ERROR} characters; after
@@ -47,7 +45,6 @@ public final class EventLog implements RunListener, AutoCloseable {
   static final long MAX_FAILURES = 100_000;
   /** Job ids listed in one jobs_cancelled line (its count says how many there were). */
   static final int MAX_JOB_IDS = 100;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private BufferedWriter out;
   private long failures;
@@ -71,19 +68,19 @@ public final class EventLog implements RunListener, AutoCloseable {
     } else if (e instanceof RunEvent.RunEnded r) {
       m.put("event", "run_ended");
       m.put("state", r.state());
-      m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+      m.put("seconds", JsonDecimals.thousandths(r.seconds()));
     } else if (e instanceof RunEvent.TaskStarted t) {
       m.put("event", "task_started");
       m.put("task", t.task());
     } else if (e instanceof RunEvent.TaskProgress t) {
       m.put("event", "task_progress");
       m.put("task", t.task());
-      counts(m, t.counts());
-      m.put("blocks_per_second", Math.round(t.blocksPerSecond() * 10) / 10.0);
+      TaskCountsJson.putCountsAndRunning(m, t.counts());
+      m.put("blocks_per_second", JsonDecimals.tenths(t.blocksPerSecond()));
     } else if (e instanceof RunEvent.TaskFinished t) {
       m.put("event", "task_finished");
       m.put("task", t.task());
-      counts(m, t.counts());
+      TaskCountsJson.putCountsAndRunning(m, t.counts());
     } else if (e instanceof RunEvent.BlockFailed f) {
       if (++failures > MAX_FAILURES) {
         return;
@@ -91,19 +88,19 @@ public final class EventLog implements RunListener, AutoCloseable {
       m.put("event", "block_failed");
       m.put("task", f.task());
       m.put("block_id", f.blockId());
-      m.put("write_roi", roi(f.writeRoi()));
+      m.put("write_roi", RoiJson.of(f.writeRoi()));
       m.put("attempt", f.attempt());
       m.put("retry", f.retry());
       m.put("error", cut(f.error()));
       if (f.worker() != null) {
-        m.put("worker", worker(f.worker()));
+        m.put("worker", WorkerJson.ofEvent(f.worker()));
       }
     } else if (e instanceof RunEvent.WorkerJoined w) {
       m.put("event", "worker_joined");
-      m.put("worker", worker(w.worker()));
+      m.put("worker", WorkerJson.ofEvent(w.worker()));
     } else if (e instanceof RunEvent.WorkerLeft w) {
       m.put("event", w.lost() ? "worker_lost" : "worker_left");
-      m.put("worker", worker(w.worker()));
+      m.put("worker", WorkerJson.ofEvent(w.worker()));
       m.put("reason", w.reason());
       m.put("blocks_done", w.blocksDone());
     } else if (e instanceof RunEvent.JobsSubmitted j) {
@@ -142,34 +139,6 @@ public final class EventLog implements RunListener, AutoCloseable {
     flush();
   }
 
-  private static void counts(Map<String, Object> m, TaskCounts c) {
-    m.put("total", c.total());
-    m.put("completed", c.completed());
-    m.put("skipped", c.skipped());
-    m.put("failed", c.failed());
-    m.put("orphaned", c.orphaned());
-    m.put("retries", c.retries());
-    m.put("running", c.running());
-  }
-
-  private static Map<String, Object> roi(Roi r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("offset", r.begin().toArray());
-    m.put("shape", r.shape().toArray());
-    return m;
-  }
-
-  private static Map<String, Object> worker(WorkerRef w) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", w.id());
-    m.put("task", w.task());
-    m.put("host", w.host());
-    m.put("name", w.name());
-    m.put("job", w.job());
-    m.put("log", w.log());
-    return m;
-  }
-
   private static String cut(String s) {
     return s == null || s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR) + " …";
   }
@@ -183,10 +152,8 @@ public final class EventLog implements RunListener, AutoCloseable {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
       }
-      out.write(JSON.writeValueAsString(m));
+      out.write(DocumentJson.write(m));
       out.write('\n');
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // maps of strings, numbers and arrays always serialise
     } catch (IOException e) {
       fail(e);
     }

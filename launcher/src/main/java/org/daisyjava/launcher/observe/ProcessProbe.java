@@ -58,6 +58,11 @@ final class ProcessProbe {
     return -1;
   }
 
+  /**
+   * This machine's name as a worker's hello gives it (the resolver's, as the worker looks it up),
+   * not the kernel's name of {@code LauncherIdentity}: a worker counts as local only if the two
+   * are equal. Null, when the resolver cannot say, leaves every worker unmeasured.
+   */
   private static String localHost() {
     try {
       return InetAddress.getLocalHost().getHostName();

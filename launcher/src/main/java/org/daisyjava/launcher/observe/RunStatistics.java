@@ -13,8 +13,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.daisyjava.launcher.observe.RunModel.TaskView;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
-import org.daisyjava.launcher.run.RunDirectory;
-import org.daisyjava.scheduler.server.ServerSnapshot;
+import org.daisyjava.launcher.progress.ColumnWidth;
 
 /**
  * The run's statistics at its end: a short table after the execution summary, and a
@@ -35,13 +34,12 @@ import org.daisyjava.scheduler.server.ServerSnapshot;
  * (positive: blocks got slower). CPU time and peak RSS are known only for worker processes on
  * this machine (see {@link ProcessProbe}); elsewhere they are null.
  */
-public final class RunStatistics implements RunListener {
+public final class RunStatistics extends RunEndListener {
   private static final Logger LOG = Logger.getLogger(RunStatistics.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SHOWN_WORKERS = 12;
   private final PrintStream out;
   private final Path summaryFile;
-  private RunModel model;
 
   /** @param summaryFile the summary.json to add to, or null */
   public RunStatistics(PrintStream out, Path summaryFile) {
@@ -50,25 +48,20 @@ public final class RunStatistics implements RunListener {
   }
 
   @Override
-  public void started(RunModel run) {
-    model = run;
-  }
-
-  @Override
-  public void ended(ServerSnapshot last, RunEnding ending) {
-    if (model == null) {
+  protected void ended(RunModel model, RunEnding ending) {
+    print(out, model);
+    if (summaryFile == null || !Files.exists(summaryFile)) {
       return;
     }
-    print(out, model);
-    if (summaryFile != null && Files.exists(summaryFile)) {
-      try {
-        ObjectNode root = (ObjectNode) JSON.readTree(Files.readString(summaryFile));
-        root.set("statistics", JSON.valueToTree(json(model)));
-        RunDirectory.writeAtomically(summaryFile, JSON.writeValueAsString(root) + "\n");
-      } catch (IOException | ClassCastException e) {
-        LOG.warning("cannot add statistics to " + summaryFile + ": " + e.getMessage());
-      }
+    ObjectNode root;
+    try {
+      root = (ObjectNode) JSON.readTree(Files.readString(summaryFile));
+    } catch (IOException | ClassCastException e) {
+      LOG.warning("cannot add statistics to " + summaryFile + ": " + e.getMessage());
+      return;
     }
+    root.set("statistics", JSON.valueToTree(json(model)));
+    DocumentFile.replace(summaryFile, DocumentJson.write(root) + "\n", LOG);
   }
 
   /** The {@code statistics} document (also the report's and the page's). */
@@ -79,15 +72,15 @@ public final class RunStatistics implements RunListener {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("blocks_run", t.blocksRun());
       Map<String, Object> d = new LinkedHashMap<>();
-      d.put("p50", round(t.p50Millis()));
-      d.put("p90", round(t.p90Millis()));
-      d.put("p99", round(t.p99Millis()));
-      d.put("max", round(t.maxMillis()));
-      d.put("mean", round(t.meanMillis()));
+      d.put("p50", JsonDecimals.thousandths(t.p50Millis()));
+      d.put("p90", JsonDecimals.thousandths(t.p90Millis()));
+      d.put("p99", JsonDecimals.thousandths(t.p99Millis()));
+      d.put("max", JsonDecimals.thousandths(t.maxMillis()));
+      d.put("mean", JsonDecimals.thousandths(t.meanMillis()));
       m.put("duration_ms", d);
-      m.put("trend_ms_per_min", round(t.trendMillisPerMinute()));
+      m.put("trend_ms_per_min", JsonDecimals.thousandths(t.trendMillisPerMinute()));
       Map<String, Object> c = new LinkedHashMap<>();
-      c.put("mean", round(t.meanConcurrency()));
+      c.put("mean", JsonDecimals.thousandths(t.meanConcurrency()));
       c.put("max", t.maxConcurrency());
       m.put("concurrency", c);
       m.put("retries", t.counts().retries());
@@ -97,18 +90,13 @@ public final class RunStatistics implements RunListener {
     List<Map<String, Object>> workers = new ArrayList<>();
     for (WorkerView w : model.workers()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", w.ref().id());
-      m.put("task", w.ref().task());
-      m.put("host", w.ref().host());
-      m.put("job", w.ref().job());
-      m.put("log", w.ref().log());
-      m.put("blocks", w.blocksDone());
-      m.put("failed", w.blocksFailed());
-      m.put("busy_fraction", round(w.busyFraction()));
-      m.put("seconds", round((w.connected() ? model.elapsedSeconds() : w.leftSeconds()) - w.joinedSeconds()));
+      WorkerJson.putIdentity(m, w.ref());
+      WorkerJson.putWork(m, w);
+      double until = w.connected() ? model.elapsedSeconds() : w.leftSeconds();
+      m.put("seconds", JsonDecimals.thousandths(until - w.joinedSeconds()));
       m.put("lost", w.lost());
       m.put("reason", w.reason());
-      m.put("cpu_seconds", w.cpuSeconds() < 0 ? null : round(w.cpuSeconds()));
+      m.put("cpu_seconds", w.cpuSeconds() < 0 ? null : JsonDecimals.thousandths(w.cpuSeconds()));
       m.put("peak_rss_bytes", w.peakRssBytes() < 0 ? null : w.peakRssBytes());
       workers.add(m);
     }
@@ -121,10 +109,7 @@ public final class RunStatistics implements RunListener {
 
   static void print(PrintStream out, RunModel model) {
     List<TaskView> tasks = model.tasks();
-    int width = 4;
-    for (TaskView t : tasks) {
-      width = Math.max(width, t.name().length());
-    }
+    int width = ColumnWidth.of("task", tasks.stream().map(TaskView::name).toList());
     out.println("statistics (block durations as the scheduler saw them)");
     String row = "  %-" + width + "s %10s %9s %9s %9s %9s %13s %11s%n";
     out.printf(row, "task", "blocks run", "p50", "p90", "p99", "max", "trend", "concurrency");
@@ -137,10 +122,7 @@ public final class RunStatistics implements RunListener {
     if (workers.isEmpty()) {
       return;
     }
-    int hw = 4;
-    for (WorkerView w : workers) {
-      hw = Math.max(hw, String.valueOf(w.ref().host()).length());
-    }
+    int hw = ColumnWidth.of("host", workers.stream().map(w -> String.valueOf(w.ref().host())).toList());
     String wrow = "  %6s %-" + width + "s %-" + Math.min(hw, 30) + "s %-10s %8s %5s %9s %9s  %s%n";
     out.printf(wrow, "worker", "task", "host", "job", "blocks", "busy", "cpu", "peak rss", "end");
     int shown = 0;
@@ -162,9 +144,5 @@ public final class RunStatistics implements RunListener {
       return String.format("%.0fs", millis / 1000);
     }
     return millis >= 100 ? String.format("%.0fms", millis) : String.format("%.1fms", millis);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 }

@@ -3,13 +3,16 @@ package org.daisyjava.launcher.progress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** The host this launcher runs on, as written into {@code status.json} and compared by {@code status}. */
-final class LauncherIdentity {
+/**
+ * The host this launcher runs on, as written into {@code status.json} and compared by
+ * {@code status}, and as the live page names itself when it listens on every address.
+ */
+public final class LauncherIdentity {
   private static final String HOST = lookUp();
 
   private LauncherIdentity() {}
 
-  static String host() {
+  public static String host() {
     return HOST;
   }
 

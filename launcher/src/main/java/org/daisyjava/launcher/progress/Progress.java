@@ -1,6 +1,5 @@
 package org.daisyjava.launcher.progress;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.DocumentFile;
 import org.daisyjava.launcher.observe.RunEnding;
 import org.daisyjava.launcher.observe.RunListener;
-import org.daisyjava.launcher.run.RunDirectory;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.TaskCounts;
@@ -140,11 +139,7 @@ public final class Progress implements RunListener {
     if (statusFile == null) {
       return;
     }
-    try {
-      RunDirectory.writeAtomically(statusFile, RunReport.json(s, state, reason, true, java.util.Map.of()));
-    } catch (IOException e) {
-      LOG.warning("cannot write " + statusFile + ": " + e.getMessage());
-    }
+    DocumentFile.replace(statusFile, RunReport.json(s, state, reason, true, java.util.Map.of()), LOG);
   }
 
   private void sample(ServerSnapshot s, long now) {
@@ -186,7 +181,7 @@ public final class Progress implements RunListener {
   }
 
   private String statusLine(ServerSnapshot s, long now) {
-    StringBuilder b = new StringBuilder(LocalDateTime.now().format(CLOCK));
+    StringBuilder b = new StringBuilder(lineTime());
     for (int t = 0; t < s.tasks().size(); t++) {
       b.append(" | ").append(taskLine(s.tasks().get(t), rate(t)));
     }
@@ -231,6 +226,14 @@ public final class Progress implements RunListener {
       b.append(" slots ").append(t.slots());
     }
     return b.toString();
+  }
+
+  /**
+   * The local time, to the second, that begins a status line in a log: the launcher's lines in a
+   * batch system's log, and those of {@code daisy-launch status --watch} without a terminal.
+   */
+  static String lineTime() {
+    return LocalDateTime.now().format(CLOCK);
   }
 
   /** {@code 45s}, {@code 3m05s}, {@code 2h07m}. */

@@ -1,21 +1,24 @@
 package org.daisyjava.launcher.progress;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.daisyjava.launcher.observe.DocumentJson;
+import org.daisyjava.launcher.observe.RoiJson;
+import org.daisyjava.launcher.observe.TaskCountsJson;
 import org.daisyjava.scheduler.server.PeerCounts;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.Failure;
 import org.daisyjava.scheduler.state.TaskCounts;
 
-/** The {@code status.json} / {@code summary.json} documents of the contract. */
+/**
+ * The {@code status.json} / {@code summary.json} documents of the contract. A task's counts and a
+ * failure's write_roi read as in the other documents of the run ({@code TaskCountsJson},
+ * {@code RoiJson}).
+ */
 public final class RunReport {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private RunReport() {}
 
   /**
@@ -60,16 +63,12 @@ public final class RunReport {
     for (TaskSnapshot t : snapshot.tasks()) {
       TaskCounts c = t.counts();
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("total", c.total());
-      m.put("completed", c.completed());
-      m.put("skipped", c.skipped());
-      m.put("failed", c.failed());
-      m.put("orphaned", c.orphaned());
-      m.put("retries", c.retries());
       if (live) {
-        m.put("running", c.running());
+        TaskCountsJson.putCountsAndRunning(m, c);
         m.put("workers", t.workers());
         m.put("slots", t.slots());
+      } else {
+        TaskCountsJson.putCounts(m, c);
       }
       if (losses.containsKey(t.name())) {
         m.put("worker_losses", losses.get(t.name()));
@@ -86,10 +85,7 @@ public final class RunReport {
         m.put("attempts", f.attempts());
       }
       if (f.writeRoi() != null) {
-        Map<String, Object> roi = new LinkedHashMap<>();
-        roi.put("offset", f.writeRoi().begin().toArray());
-        roi.put("shape", f.writeRoi().shape().toArray());
-        m.put("write_roi", roi);
+        m.put("write_roi", RoiJson.of(f.writeRoi()));
       }
       m.put("error", f.error());
       if (f.source() != null) {
@@ -109,10 +105,6 @@ public final class RunReport {
       m.put("ignored_peers", p.ignoredPeers());
       root.put("peers", m);
     }
-    try {
-      return JSON.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // maps of strings and numbers always serialise
-    }
+    return DocumentJson.write(root) + "\n";
   }
 }

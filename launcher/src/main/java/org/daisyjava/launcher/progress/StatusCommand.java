@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +33,6 @@ public final class StatusCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(500);
   private static final int SHOWN_FAILURES = 5;
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private StatusCommand() {}
 
@@ -112,7 +109,7 @@ public final class StatusCommand {
       } else {
         String line = view.line();
         if (!line.equals(lastLine)) {
-          out.println(LocalDateTime.now().format(CLOCK) + " " + line);
+          out.println(Progress.lineTime() + " " + line);
           lastLine = line;
         }
       }
@@ -148,10 +145,7 @@ public final class StatusCommand {
       b.append(" (status of ").append(v.updated).append(')');
     }
     b.append('\n');
-    int width = 4;
-    for (TaskRow t : v.tasks) {
-      width = Math.max(width, t.name.length());
-    }
+    int width = ColumnWidth.of("task", v.tasks.stream().map(TaskRow::name).toList());
     String row = "  %-" + width + "s %12s %12s %6s %10s %8s %9s %8s %8s %8s%n";
     b.append(String.format(row, "task", "total", "completed", "", "skipped", "failed", "orphaned",
         "retries", "running", "workers"));
@@ -178,7 +172,7 @@ public final class StatusCommand {
           b.append(", write ROI offset ").append(tuple(roi.path("offset"))).append(" shape ")
               .append(tuple(roi.path("shape")));
         }
-        b.append(": ").append(firstLine(f.path("error").asText())).append('\n');
+        b.append(": ").append(FirstLine.of(f.path("error").asText())).append('\n');
         if (f.has("worker")) {
           b.append("      on ").append(f.get("worker").asText()).append('\n');
         }
@@ -192,11 +186,6 @@ public final class StatusCommand {
     List<String> parts = new ArrayList<>();
     array.forEach(v -> parts.add(v.asText()));
     return "(" + String.join(", ", parts) + ")";
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl) + " …";
   }
 
   /** One task's row. -1: not known (summary.json has no running/workers). */

@@ -30,10 +30,7 @@ public final class Summary {
     if (reason != null) {
       out.println("  the run failed: " + reason);
     }
-    int width = 4;
-    for (TaskSnapshot t : s.tasks()) {
-      width = Math.max(width, t.name().length());
-    }
+    int width = ColumnWidth.of("task", s.tasks().stream().map(TaskSnapshot::name).toList());
     String row = "  %-" + width + "s %12s %12s %10s %8s %9s %8s%n";
     out.printf(row, "task", "total", "completed", "skipped", "failed", "orphaned", "retries");
     long failed = 0;
@@ -70,18 +67,13 @@ public final class Summary {
     }
     for (TaskSnapshot t : s.tasks()) {
       if (t.abandonReason() != null) {
-        out.println("task " + t.name() + " was given up: " + firstLine(t.abandonReason()));
+        out.println("task " + t.name() + " was given up: " + FirstLine.of(t.abandonReason()));
       }
     }
     if (failed + orphaned > 0) {
       out.println(failed + " block" + (failed == 1 ? "" : "s") + " failed, " + orphaned
           + " orphaned (never run because a block they depend on failed)");
     }
-  }
-
-  private static String firstLine(String text) {
-    int nl = text.indexOf('\n');
-    return nl < 0 ? text : text.substring(0, nl) + " …";
   }
 
   private static String indent(String text) {

@@ -1,11 +1,10 @@
 package org.daisyjava.launcher.progress;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.DocumentFile;
 import org.daisyjava.launcher.observe.RunEnding;
 import org.daisyjava.launcher.observe.RunListener;
-import org.daisyjava.launcher.run.LaunchException;
 import org.daisyjava.launcher.run.RunDirectory;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 
@@ -27,12 +26,8 @@ public final class SummaryOutput implements RunListener {
 
   @Override
   public void ended(ServerSnapshot last, RunEnding ending) {
-    try {
-      RunDirectory.writeAtomically(dir.summaryFile(),
-          RunReport.json(last, ending.state(), ending.reason(), false, ending.workerLosses()));
-    } catch (IOException e) {
-      LOG.warning("cannot write " + dir.summaryFile() + ": " + LaunchException.describe(e));
-    }
+    DocumentFile.replace(dir.summaryFile(),
+        RunReport.json(last, ending.state(), ending.reason(), false, ending.workerLosses()), LOG);
     Summary.print(out, last, ending.state(), ending.reason(), dir.root().toString(), ending.seconds(),
         ending.workerLosses());
   }

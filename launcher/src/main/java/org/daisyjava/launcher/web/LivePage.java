@@ -5,9 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +15,7 @@ import org.daisyjava.launcher.observe.RunEnding;
 import org.daisyjava.launcher.observe.RunListener;
 import org.daisyjava.launcher.observe.RunModel;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
+import org.daisyjava.launcher.progress.LauncherIdentity;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 
 /**
@@ -71,10 +70,10 @@ public final class LivePage implements RunListener, AutoCloseable {
     server.start();
     int port = server.getAddress().getPort();
     String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
-        ? localHost() : address.getHostString();
+        ? LauncherIdentity.host() : address.getHostString();
     out.println("daisy-launch: live status page " + url());
-    out.println("daisy-launch:   from your machine: ssh -L " + port + ":" + (host.contains(":") ? "[" + host + "]" : host)
-        + ":" + port + " " + localHost() + "   then open http://localhost:" + port + "/");
+    out.println("daisy-launch:   from your machine: ssh -L " + port + ":" + inAddress(host) + ":" + port + " "
+        + LauncherIdentity.host() + "   then open http://localhost:" + port + "/");
   }
 
   /** The page's address, or null if it is not serving. */
@@ -83,8 +82,13 @@ public final class LivePage implements RunListener, AutoCloseable {
       return null;
     }
     InetSocketAddress a = server.getAddress();
-    String host = a.getAddress().isAnyLocalAddress() ? localHost() : a.getAddress().getHostAddress();
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/";
+    String host = a.getAddress().isAnyLocalAddress() ? LauncherIdentity.host() : a.getAddress().getHostAddress();
+    return "http://" + inAddress(host) + ":" + a.getPort() + "/";
+  }
+
+  /** A host as it stands before {@code :port} in a URL or an {@code ssh -L}: IPv6 in brackets. */
+  private static String inAddress(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   @Override
@@ -159,14 +163,6 @@ public final class LivePage implements RunListener, AutoCloseable {
       try (OutputStream o = x.getResponseBody()) {
         o.write(b);
       }
-    }
-  }
-
-  private static String localHost() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
     }
   }
 

@@ -1,24 +1,21 @@
 package org.daisyjava.launcher.web;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.logging.Logger;
+import org.daisyjava.launcher.observe.DocumentFile;
 import org.daisyjava.launcher.observe.RunEnding;
-import org.daisyjava.launcher.observe.RunListener;
+import org.daisyjava.launcher.observe.RunEndListener;
 import org.daisyjava.launcher.observe.RunModel;
-import org.daisyjava.launcher.run.RunDirectory;
-import org.daisyjava.scheduler.server.ServerSnapshot;
 
 /**
  * Writes {@code run_dir/report.html} when the run ends, finished or interrupted: the live page
  * with the final document inline — summary, statistics, throughput, duration histograms, worker
  * timeline, final block maps and failures — readable offline (no request leaves the file).
  */
-public final class ReportWriter implements RunListener {
+public final class ReportWriter extends RunEndListener {
   private static final Logger LOG = Logger.getLogger(ReportWriter.class.getName());
   private final Path file;
   private final Path runDir;
-  private RunModel model;
 
   public ReportWriter(Path file, Path runDir) {
     this.file = file;
@@ -26,19 +23,7 @@ public final class ReportWriter implements RunListener {
   }
 
   @Override
-  public void started(RunModel run) {
-    model = run;
-  }
-
-  @Override
-  public void ended(ServerSnapshot last, RunEnding ending) {
-    if (model == null) {
-      return;
-    }
-    try {
-      RunDirectory.writeAtomically(file, PageTemplate.report(RunDocument.json(model, ending.state().json(), runDir)));
-    } catch (IOException e) {
-      LOG.warning("cannot write " + file + ": " + e.getMessage());
-    }
+  protected void ended(RunModel model, RunEnding ending) {
+    DocumentFile.replace(file, PageTemplate.report(RunDocument.json(model, ending.state().json(), runDir)), LOG);
   }
 }

@@ -1,7 +1,5 @@
 package org.daisyjava.launcher.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.daisyjava.launcher.observe.DocumentJson;
+import org.daisyjava.launcher.observe.JsonDecimals;
 import org.daisyjava.launcher.observe.RunModel;
 import org.daisyjava.launcher.observe.RunModel.MapView;
 import org.daisyjava.launcher.observe.RunModel.TaskView;
 import org.daisyjava.launcher.observe.RunModel.WorkerView;
 import org.daisyjava.launcher.observe.RunStatistics;
+import org.daisyjava.launcher.observe.TaskCountsJson;
+import org.daisyjava.launcher.observe.WorkerJson;
 import org.daisyjava.scheduler.state.Failure;
 import org.daisyjava.scheduler.state.TaskCounts;
 
@@ -27,7 +29,6 @@ import org.daisyjava.scheduler.state.TaskCounts;
  * {@link RunModel#map} (at most 65,536 cells per task); the script cuts 2-D slices out of them.
  */
 final class RunDocument {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Log tails shown with failures (the first few only), cut to this many bytes. */
   static final int LOG_TAIL_BYTES = 4096;
   private static final int FAILURES_WITH_TAIL = 10;
@@ -43,7 +44,7 @@ final class RunDocument {
     root.put("backend", info.backend());
     root.put("state", state);
     root.put("started", Instant.ofEpochMilli(model.startMillis()).toString());
-    root.put("elapsed_seconds", Math.round(model.elapsedSeconds() * 10) / 10.0);
+    root.put("elapsed_seconds", JsonDecimals.tenths(model.elapsedSeconds()));
     root.put("written", Instant.now().toString());
     List<Map<String, Object>> tasks = new ArrayList<>();
     List<TaskView> views = model.tasks();
@@ -52,26 +53,20 @@ final class RunDocument {
       TaskCounts c = t.counts();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", t.name());
-      m.put("total", c.total());
-      m.put("completed", c.completed());
-      m.put("skipped", c.skipped());
-      m.put("failed", c.failed());
-      m.put("orphaned", c.orphaned());
-      m.put("retries", c.retries());
-      m.put("running", c.running());
+      TaskCountsJson.putCountsAndRunning(m, c);
       m.put("finished", c.finished());
       m.put("workers", t.workers());
       m.put("workers_lost", t.workersLost());
-      m.put("blocks_per_second", Math.round(t.blocksPerSecond() * 10) / 10.0);
+      m.put("blocks_per_second", JsonDecimals.tenths(t.blocksPerSecond()));
       m.put("eta_seconds", t.etaSeconds() < 0 ? null : Math.round(t.etaSeconds()));
       double[][] s = model.series(i);
-      m.put("series", Map.of("t", s[0], "done", s[1], "running", s[2]));
+      m.put("series", members("t", s[0], "done", s[1], "running", s[2]));
       long[] h = model.histogram(i, HISTOGRAM_BINS);
       long[] bins = new long[HISTOGRAM_BINS];
       System.arraycopy(h, 2, bins, 0, HISTOGRAM_BINS);
-      m.put("histogram", Map.of("min_ms", h[0] / 1e6, "max_ms", h[1] / 1e6, "bins", bins));
+      m.put("histogram", members("min_ms", h[0] / 1e6, "max_ms", h[1] / 1e6, "bins", bins));
       MapView map = model.map(i);
-      m.put("map", Map.of("grid", map.gridShape(), "cells", map.cellShape(), "states", map.states()));
+      m.put("map", members("grid", map.gridShape(), "cells", map.cellShape(), "states", map.states()));
       tasks.add(m);
     }
     root.put("tasks", tasks);
@@ -79,19 +74,13 @@ final class RunDocument {
     List<Map<String, Object>> workers = new ArrayList<>();
     for (WorkerView w : model.workers()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", w.ref().id());
-      m.put("task", w.ref().task());
-      m.put("host", w.ref().host());
-      m.put("job", w.ref().job());
-      m.put("log", w.ref().log());
+      WorkerJson.putIdentity(m, w.ref());
       m.put("current_block", w.currentBlock() < 0 ? null : w.currentBlock());
-      m.put("blocks", w.blocksDone());
-      m.put("failed", w.blocksFailed());
-      m.put("busy_fraction", Math.round(w.busyFraction() * 1000) / 1000.0);
-      m.put("idle_seconds", Math.round(w.idleSeconds() * 10) / 10.0);
-      m.put("heard_seconds", Math.round(w.heardSeconds() * 10) / 10.0);
-      m.put("joined_seconds", Math.round(w.joinedSeconds() * 10) / 10.0);
-      m.put("left_seconds", w.leftSeconds() < 0 ? null : Math.round(w.leftSeconds() * 10) / 10.0);
+      WorkerJson.putWork(m, w);
+      m.put("idle_seconds", JsonDecimals.tenths(w.idleSeconds()));
+      m.put("heard_seconds", JsonDecimals.tenths(w.heardSeconds()));
+      m.put("joined_seconds", JsonDecimals.tenths(w.joinedSeconds()));
+      m.put("left_seconds", w.leftSeconds() < 0 ? null : JsonDecimals.tenths(w.leftSeconds()));
       m.put("connected", w.connected());
       m.put("lost", w.lost());
       m.put("reason", w.reason());
@@ -112,11 +101,7 @@ final class RunDocument {
       failures.add(m);
     }
     root.put("failures", failures);
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // maps of strings, numbers and arrays always serialise
-    }
+    return DocumentJson.write(root);
   }
 
   /**
@@ -152,5 +137,14 @@ final class RunDocument {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** Members in the order given ({@code Map.of} would order them anew in every JVM, and report.html with them). */
+  private static Map<String, Object> members(Object... namesAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return m;
   }
 }

@@ -100,7 +100,7 @@ class JobTemplateTest {
   @Test
   void theBundledSlurmTemplateIsInTheJarAndUsesOnlyKnownPlaceholders() throws IOException {
     JobTemplate t = JobTemplate.resource("job-templates/slurm.sh");
-    java.util.Set<String> known = new java.util.TreeSet<>(ClusterBackend.RUN_PLACEHOLDERS);
+    java.util.Set<String> known = new java.util.TreeSet<>(JobScripts.RUN_PLACEHOLDERS);
     known.addAll(List.of("partition", "account", "qos", "time", "mem", "cpus_per_task", "gpus",
         "constraint", "signal", "job_extra_directive", "prologue"));
     assertTrue(known.containsAll(t.placeholders()), t.placeholders().toString());
@@ -110,7 +110,7 @@ class JobTemplateTest {
   @Test
   void theBundledLsfTemplateIsInTheJarAndUsesOnlyKnownPlaceholders() throws IOException {
     JobTemplate t = JobTemplate.resource("job-templates/lsf.sh");
-    java.util.Set<String> known = new java.util.TreeSet<>(ClusterBackend.RUN_PLACEHOLDERS);
+    java.util.Set<String> known = new java.util.TreeSet<>(JobScripts.RUN_PLACEHOLDERS);
     known.addAll(List.of("queue", "project", "walltime", "drain", "cores", "mem", "gpus",
         "job_extra_directive", "prologue"));
     assertTrue(known.containsAll(t.placeholders()), t.placeholders().toString());

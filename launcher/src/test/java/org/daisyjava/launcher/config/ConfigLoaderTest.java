@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.Roi;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.state.FailureLimit;
 import org.junit.jupiter.api.Test;
 

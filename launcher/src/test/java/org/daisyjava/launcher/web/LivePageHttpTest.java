@@ -19,7 +19,7 @@ import java.util.List;
 import org.daisyjava.core.Roi;
 import org.daisyjava.launcher.observe.RunModel;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;

@@ -1,5 +1,6 @@
 package org.daisyjava.scheduler.graph;
 
+import org.daisyjava.core.Fit;
 import java.util.Arrays;
 import org.daisyjava.core.Coordinate;
 import org.daisyjava.core.Roi;

@@ -1,5 +1,6 @@
 package org.daisyjava.scheduler.graph;
 
+import org.daisyjava.core.Fit;
 import java.util.List;
 import org.daisyjava.core.DimensionMismatchException;
 import org.daisyjava.core.Roi;

@@ -1,5 +1,6 @@
 package org.daisyjava.scheduler.graph;
 
+import org.daisyjava.core.Fit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.daisyjava.core.Fit;
 import org.daisyjava.core.Roi;
 import org.junit.jupiter.api.Test;
 

@@ -26,7 +26,7 @@ import org.daisyjava.core.protocol.ServerKeys;
 import org.daisyjava.core.protocol.WorkerKeyFile;
 import org.daisyjava.core.protocol.ZmqSockets;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.scheduler.state.SchedulingState;
 import org.daisyjava.worker.Worker;

@@ -18,7 +18,7 @@ import org.daisyjava.core.protocol.MessageCodec;
 import org.daisyjava.core.protocol.ProtocolException;
 import org.daisyjava.core.protocol.ServerSecurity;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.scheduler.state.SchedulingState;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import java.util.Set;
 import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.checkpoint.BlockBitSet;
 import org.daisyjava.scheduler.graph.DependencyGraph;
-import org.daisyjava.scheduler.graph.Fit;
+import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;

@@ -1,4 +1,4 @@
-package org.daisyjava.scheduler.graph;
+package org.daisyjava.core;
 
 import java.util.Locale;
 
