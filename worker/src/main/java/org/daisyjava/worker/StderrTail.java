@@ -1,6 +1,5 @@
 package org.daisyjava.worker;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,70 +15,50 @@ import java.util.ArrayDeque;
  * {@link #LINES} lines of at most {@link #LINE_LENGTH} bytes each. Lines are split on bytes, so
  * output that is not UTF-8 is copied unchanged; only the kept tail is decoded.
  */
-final class StderrTail {
+final class StderrTail implements OutputPump.Sink {
   /** Lines kept. */
   static final int LINES = 20;
   /** Longer lines are cut when kept (they are copied whole). */
   static final int LINE_LENGTH = 400;
-  private static final int CHUNK = 8192;
 
   private final ArrayDeque<String> lines = new ArrayDeque<>();
-  private final Thread pump;
+  private final LossyLog log;
+  private final OutputPump pump;
   // the line being read; only the pump thread touches these
   private final byte[] current = new byte[LINE_LENGTH];
   private int currentLength;
   private boolean currentCut;
 
-  private StderrTail(InputStream stderr, OutputStream out, String threadName) {
-    pump = new Thread(() -> copy(stderr, out), threadName);
-    pump.setDaemon(true);
+  private StderrTail(InputStream stderr, OutputStream log, String threadName) {
+    this.log = new LossyLog(log);
+    this.pump = new OutputPump(stderr, this, threadName);
   }
 
-  /** Starts copying {@code stderr} to {@code out} on a new daemon thread. */
-  static StderrTail start(InputStream stderr, OutputStream out, String threadName) {
-    StderrTail tail = new StderrTail(stderr, out, threadName);
+  /** Starts copying {@code stderr} to {@code log} on a new daemon thread. */
+  static StderrTail start(InputStream stderr, OutputStream log, String threadName) {
+    StderrTail tail = new StderrTail(stderr, log, threadName);
     tail.pump.start();
     return tail;
   }
 
-  private void copy(InputStream stderr, OutputStream out) {
-    byte[] chunk = new byte[CHUNK];
-    try (stderr) {
-      int n;
-      while ((n = stderr.read(chunk)) > 0) {
-        write(out, chunk, n);
-        for (int i = 0; i < n; i++) {
-          take(chunk[i]);
-        }
-      }
-    } catch (IOException e) {
-      // the stream was closed under us (process killed): nothing more to copy
+  @Override
+  public void take(byte[] chunk, int length) {
+    log.write(chunk, 0, length);
+    log.flush();
+    for (int i = 0; i < length; i++) {
+      add(chunk[i]);
     }
+  }
+
+  @Override
+  public void end() {
     if (currentLength > 0 || currentCut) {
       endLine();
     }
-    flush(out);
+    log.flush();
   }
 
-  /** A log that cannot be written must not stop the pump: the process would block on a full pipe. */
-  private static void write(OutputStream out, byte[] chunk, int n) {
-    try {
-      out.write(chunk, 0, n);
-      out.flush();
-    } catch (IOException e) {
-      // the log is gone (disk full, closed): keep draining, the tail still serves the error text
-    }
-  }
-
-  private static void flush(OutputStream out) {
-    try {
-      out.flush();
-    } catch (IOException e) {
-      // as in write
-    }
-  }
-
-  private void take(byte b) {
+  private void add(byte b) {
     if (b == '\n') {
       endLine();
     } else if (currentLength < current.length) {
@@ -112,7 +91,7 @@ final class StderrTail {
    * open long after the process itself has exited.
    */
   void awaitEnd(Duration timeout) throws InterruptedException {
-    pump.join(Math.max(1, timeout.toMillis()));
+    pump.awaitEnd(timeout);
   }
 
   /** The kept lines joined by newlines; empty if there were none. */

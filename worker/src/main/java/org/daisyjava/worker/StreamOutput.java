@@ -1,6 +1,5 @@
 package org.daisyjava.worker;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,9 +7,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads a stream process's stdout on a thread of its own and separates its answers from
- * everything else it prints. Answers are queued for the runner ({@link #nextAnswer}); every other
- * line is copied to the worker's log as it comes.
+ * Reads a stream process's stdout on a thread of its own (an {@link OutputPump}) and separates
+ * its answers from everything else it prints. Answers are queued for the runner
+ * ({@link #nextAnswer}); every other line is copied to the worker's log as it comes.
  *
  * <p>Why a marked line on stdout and not a channel of its own (a FIFO or an extra file
  * descriptor): Java cannot hand a child an extra descriptor, and a FIFO needs {@code mkfifo}, a
@@ -27,35 +26,36 @@ import java.util.concurrent.BlockingQueue;
  * Memory is bounded: an answer is at most {@link #MAX_ANSWER} bytes; a longer line cannot be one
  * and is copied to the log in pieces without being collected.
  */
-final class StreamOutput {
+final class StreamOutput implements OutputPump.Sink {
   /** What starts an answer line. */
   static final String MARK = "@daisy ";
   /** The longest answer line, in bytes (an error is cut to a few thousand characters anyway). */
   static final int MAX_ANSWER = 256 * 1024;
   private static final byte[] MARK_BYTES = MARK.getBytes(StandardCharsets.US_ASCII);
-  private static final int CHUNK = 8192;
   /** The queue's end-of-output entry, compared by identity: no answer is this very string. */
   @SuppressWarnings("StringOperationCanBeSimplified")
   private static final String END = new String("end of output");
 
   /** Answers not yet taken; a process that runs ahead blocks on its stdout, not our memory. */
   private final BlockingQueue<String> answers = new ArrayBlockingQueue<>(8);
-  private final Thread pump;
+  private final LossyLog log;
   // the line being read; only the pump thread touches these
   private final byte[] line = new byte[MAX_ANSWER];
   private int lineLength;
   /** The current line outgrew the buffer: the rest of it goes straight to the log. */
   private boolean overlong;
 
-  private StreamOutput(InputStream stdout, OutputStream log, String threadName) {
-    pump = new Thread(() -> copy(stdout, log), threadName);
-    pump.setDaemon(true);
+  private StreamOutput(OutputStream log) {
+    this.log = new LossyLog(log);
   }
 
-  /** Starts reading {@code stdout}; what is not an answer goes to {@code log}. */
+  /**
+   * Starts reading {@code stdout}; what is not an answer goes to {@code log}. Nobody waits for
+   * the pump: its end is the {@code null} answer.
+   */
   static StreamOutput start(InputStream stdout, OutputStream log, String threadName) {
-    StreamOutput output = new StreamOutput(stdout, log, threadName);
-    output.pump.start();
+    StreamOutput output = new StreamOutput(log);
+    new OutputPump(stdout, output, threadName).start();
     return output;
   }
 
@@ -72,39 +72,30 @@ final class StreamOutput {
     return next;
   }
 
-  private void copy(InputStream stdout, OutputStream log) {
-    byte[] chunk = new byte[CHUNK];
-    try (stdout) {
-      int n;
-      while ((n = stdout.read(chunk)) > 0) {
-        int start = 0;
-        for (int i = 0; i < n; i++) {
-          if (chunk[i] == '\n') {
-            append(chunk, start, i + 1 - start, log);
-            endLine(log);
-            start = i + 1;
-          }
-        }
-        append(chunk, start, n - start, log);
+  @Override
+  public void take(byte[] chunk, int length) throws InterruptedException {
+    int start = 0;
+    for (int i = 0; i < length; i++) {
+      if (chunk[i] == '\n') {
+        append(chunk, start, i + 1 - start);
+        endLine();
+        start = i + 1;
       }
-    } catch (IOException e) {
-      // closed under us (the process was killed): what is left is lost with it
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
     }
-    try {
-      if (lineLength > 0 || overlong) {
-        endLine(log);
-      }
-      answers.put(END);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    append(chunk, start, length - start);
+  }
+
+  /** The last line may lack its newline; a stream closed under us loses what is left with it. */
+  @Override
+  public void end() throws InterruptedException {
+    if (lineLength > 0 || overlong) {
+      endLine();
     }
+    answers.put(END);
   }
 
   /** Adds bytes (a line's end included) to the current line, or to the log if it is too long. */
-  private void append(byte[] bytes, int from, int count, OutputStream log) {
+  private void append(byte[] bytes, int from, int count) {
     if (count == 0) {
       return;
     }
@@ -115,16 +106,16 @@ final class StreamOutput {
     }
     if (!overlong) {
       overlong = true;
-      write(log, line, 0, lineLength);
+      log.write(line, 0, lineLength);
       lineLength = 0;
     }
-    write(log, bytes, from, count);
+    log.write(bytes, from, count);
   }
 
-  private void endLine(OutputStream log) throws InterruptedException {
+  private void endLine() throws InterruptedException {
     if (overlong) {
       overlong = false;
-      flush(log);
+      log.flush();
       return;
     }
     int length = lineLength;
@@ -133,8 +124,8 @@ final class StreamOutput {
     if (answer != null) {
       answers.put(answer);
     } else {
-      write(log, line, 0, length);
-      flush(log);
+      log.write(line, 0, length);
+      log.flush();
     }
   }
 
@@ -168,22 +159,5 @@ final class StreamOutput {
       }
     }
     return true;
-  }
-
-  /** A log that cannot be written must not stop the pump: the process would block on a full pipe. */
-  private static void write(OutputStream log, byte[] bytes, int from, int count) {
-    try {
-      log.write(bytes, from, count);
-    } catch (IOException e) {
-      // the log is gone (disk full, closed): keep draining
-    }
-  }
-
-  private static void flush(OutputStream log) {
-    try {
-      log.flush();
-    } catch (IOException e) {
-      // as in write
-    }
   }
 }

@@ -189,43 +189,45 @@ public final class BlockGrid {
   // ---- same-task dependencies ----
 
   /**
-   * Calls {@code sink} with the ids of the same-task blocks that must finish before block
-   * {@code k} (at {@code level}) may start: blocks of the previous level at daisy's conflict
-   * shifts, where they exist.
+   * Calls {@code sink} with {@code task} and the ids of the same-task blocks that must finish
+   * before block {@code k} (at {@code level}) may start: blocks of the previous level at daisy's
+   * conflict shifts, where they exist. {@code first} and {@code second} are scratch space of
+   * {@link #dims} entries, in use until this returns.
    */
-  void sameTaskUpstream(long[] k, long level, IdSink sink) {
+  void sameTaskUpstream(long[] k, long level, long[] first, long[] second, int task, BlockSink sink) {
     if (level == 0) {
       return;
     }
     // shifts from this level's residue towards the previous level's residue
-    neighbours(k, level - 1, level, +1, sink);
+    neighbours(k, level - 1, +1, first, second, task, sink);
   }
 
   /** The inverse of {@link #sameTaskUpstream}: blocks of the next level that wait for {@code k}. */
-  void sameTaskDownstream(long[] k, long level, IdSink sink) {
+  void sameTaskDownstream(long[] k, long level, long[] first, long[] second, int task, BlockSink sink) {
     if (level >= levelCount - 1) {
       return;
     }
-    neighbours(k, level, level + 1, -1, sink);
+    neighbours(k, level, -1, first, second, task, sink);
   }
 
   /**
    * Blocks {@code k + sign·c} for every conflict shift {@code c} between level {@code lower} and
    * {@code lower + 1}: per axis {@code δ = residue(lower) − residue(lower+1)} gives
-   * {@code {δ, δ+s}} if δ < 0, {@code {0}} if δ = 0, {@code {δ−s, δ}} if δ > 0.
+   * {@code {δ, δ+s}} if δ < 0, {@code {0}} if δ = 0, {@code {δ−s, δ}} if δ > 0. The residues are
+   * {@link #levelResidue}'s, taken digit by digit from the last axis as it does.
    */
-  private void neighbours(long[] k, long lower, long upper, int sign, IdSink sink) {
-    long[] a = new long[dims];
-    long[] b = new long[dims];
-    levelResidue(lower, a);
-    levelResidue(upper, b);
-    // candidate grid positions per axis: up to two, already range-checked
-    long[] first = new long[dims];
-    long[] second = new long[dims];
-    int[] count = new int[dims];
-    for (int d = 0; d < dims; d++) {
-      long delta = a[d] - b[d];
+  private void neighbours(long[] k, long lower, int sign, long[] first, long[] second, int task,
+      BlockSink sink) {
+    long lowerRank = levelCount - 1 - lower;
+    long upperRank = lowerRank - 1;
+    // candidate grid positions per axis, already range-checked: first[d], and second[d] where
+    // bit d of pairs is set
+    int pairs = 0;
+    for (int d = dims - 1; d >= 0; d--) {
       long s = stride[d];
+      long delta = lowerRank % s - upperRank % s;
+      lowerRank /= s;
+      upperRank /= s;
       int c = 0;
       if (delta == 0) {
         c = add(first, second, d, c, k[d]);
@@ -238,9 +240,11 @@ public final class BlockGrid {
       if (c == 0) {
         return;
       }
-      count[d] = c;
+      if (c == 2) {
+        pairs |= 1 << d;
+      }
     }
-    emitProduct(first, second, count, sink);
+    emitProduct(first, second, pairs, task, sink);
   }
 
   private int add(long[] first, long[] second, int d, int c, long pos) {
@@ -256,22 +260,17 @@ public final class BlockGrid {
   }
 
   /** Emits the ids of the cartesian product of per-axis candidates (1 or 2 per axis). */
-  private void emitProduct(long[] first, long[] second, int[] count, IdSink sink) {
+  private void emitProduct(long[] first, long[] second, int pairs, int task, BlockSink sink) {
     int combos = 1 << dims;
     for (int mask = 0; mask < combos; mask++) {
+      if ((mask & ~pairs) != 0) {
+        continue; // a second candidate on an axis that has only one
+      }
       long id = 0;
-      boolean valid = true;
       for (int d = 0; d < dims; d++) {
-        boolean useSecond = (mask >>> d & 1) == 1;
-        if (useSecond && count[d] < 2) {
-          valid = false;
-          break;
-        }
-        id = id * gridShape[d] + (useSecond ? second[d] : first[d]);
+        id = id * gridShape[d] + ((mask >>> d & 1) == 1 ? second[d] : first[d]);
       }
-      if (valid) {
-        sink.accept(id);
-      }
+      sink.accept(task, id);
     }
   }
 
@@ -316,40 +315,36 @@ public final class BlockGrid {
   }
 
   /**
-   * The range of grid indices along axis {@code d} whose write ROI intersects {@code [lo, hi)},
-   * as {@code {first, last}} (inclusive), or null if none.
+   * The range of grid indices along axis {@code d} whose write ROI intersects {@code [lo, hi)}:
+   * written to {@code first[d]} and {@code last[d]} (inclusive) if there are any, with true;
+   * false if none.
    */
-  long[] writersOf(int d, long lo, long hi) {
+  boolean writersOf(int d, long lo, long hi, long[] first, long[] last) {
     long w = writeShape[d];
     long b0 = writeBegin0[d];
     if (hi <= lo || (shrink && totalWriteEnd[d] <= lo)) {
-      return null;
+      return false;
     }
     // write begin < hi  and  write end > lo
-    long first = Math.max(0, Math.floorDiv(lo - b0, w));
-    long last = Math.min(gridShape[d] - 1, Math.floorDiv(hi - b0 - 1, w));
-    return first <= last ? new long[] {first, last} : null;
+    first[d] = Math.max(0, Math.floorDiv(lo - b0, w));
+    last[d] = Math.min(gridShape[d] - 1, Math.floorDiv(hi - b0 - 1, w));
+    return first[d] <= last[d];
   }
 
   /**
-   * The range of grid indices along axis {@code d} whose read ROI intersects {@code [lo, hi)},
-   * as {@code {first, last}} (inclusive), or null if none.
+   * The range of grid indices along axis {@code d} whose read ROI intersects {@code [lo, hi)}:
+   * written to {@code first[d]} and {@code last[d]} (inclusive) if there are any, with true;
+   * false if none.
    */
-  long[] readersOf(int d, long lo, long hi) {
+  boolean readersOf(int d, long lo, long hi, long[] first, long[] last) {
     long w = writeShape[d];
     long b0 = readBegin0[d];
     if (hi <= lo || (shrink && totalEnd[d] <= lo)) {
-      return null;
+      return false;
     }
     // read begin < hi  and  read begin + readShape > lo
-    long first = Math.max(0, Math.floorDiv(lo - readShape[d] - b0, w) + 1);
-    long last = Math.min(gridShape[d] - 1, Math.floorDiv(hi - b0 - 1, w));
-    return first <= last ? new long[] {first, last} : null;
-  }
-
-  /** A consumer of block ids that does not box them. */
-  @FunctionalInterface
-  interface IdSink {
-    void accept(long id);
+    first[d] = Math.max(0, Math.floorDiv(lo - readShape[d] - b0, w) + 1);
+    last[d] = Math.min(gridShape[d] - 1, Math.floorDiv(hi - b0 - 1, w));
+    return first[d] <= last[d];
   }
 }

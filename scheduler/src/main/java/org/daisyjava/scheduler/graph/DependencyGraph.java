@@ -174,7 +174,7 @@ public final class DependencyGraph {
     return checkedGrid(task, id).level(id);
   }
 
-  private BlockGrid checkedGrid(int task, long id) {
+  BlockGrid checkedGrid(int task, long id) {
     BlockGrid g = grids[task];
     if (!g.contains(id)) {
       throw new IllegalArgumentException(
@@ -183,26 +183,28 @@ public final class DependencyGraph {
     return g;
   }
 
-  /** Calls {@code sink} with every block that must finish before this block may start. */
-  public void upstream(int task, long id, BlockSink sink) {
-    BlockGrid g = checkedGrid(task, id);
-    long[] k = new long[g.dims()];
-    g.gridIndex(id, k);
-    g.sameTaskUpstream(k, g.level(k), u -> sink.accept(task, u));
-    for (int u : upstreamTasks[task]) {
-      overlapping(g, k, true, grids[u], u, sink);
-    }
+  /**
+   * A walker of this graph's dependencies with scratch space of its own, for a loop over many
+   * blocks on one thread: {@link #upstream} and {@link #downstream} without an allocation per block.
+   */
+  public DependencyWalker walker() {
+    return new DependencyWalker(this);
   }
 
-  /** Calls {@code sink} with every block that waits for this block: the inverse of upstream. */
+  /**
+   * Calls {@code sink} with every block that must finish before this block may start. Makes a
+   * walker for the call; a hot loop keeps its own ({@link #walker}).
+   */
+  public void upstream(int task, long id, BlockSink sink) {
+    walker().upstream(task, id, sink);
+  }
+
+  /**
+   * Calls {@code sink} with every block that waits for this block: the inverse of upstream. Makes
+   * a walker for the call; a hot loop keeps its own ({@link #walker}).
+   */
   public void downstream(int task, long id, BlockSink sink) {
-    BlockGrid g = checkedGrid(task, id);
-    long[] k = new long[g.dims()];
-    g.gridIndex(id, k);
-    g.sameTaskDownstream(k, g.level(k), d -> sink.accept(task, d));
-    for (int d : downstreamTasks[task]) {
-      overlapping(g, k, false, grids[d], d, sink);
-    }
+    walker().downstream(task, id, sink);
   }
 
   /** True if the block has no upstream block at all. */
@@ -212,39 +214,14 @@ public final class DependencyGraph {
     return !any[0];
   }
 
-  /**
-   * Blocks of {@code other} whose write ROI intersects the read ROI of block {@code k} of
-   * {@code g} ({@code readers} true: other is upstream), or whose read ROI intersects its write
-   * ROI (other is downstream).
-   */
-  private static void overlapping(
-      BlockGrid g, long[] k, boolean readers, BlockGrid other, int otherTask, BlockSink sink) {
-    int dims = g.dims();
-    long[] first = new long[dims];
-    long[] last = new long[dims];
-    for (int d = 0; d < dims; d++) {
-      long[] range = readers
-          ? other.writersOf(d, g.readBegin(k, d), g.readEnd(k, d))
-          : other.readersOf(d, g.writeBegin(k, d), g.writeEnd(k, d));
-      if (range == null) {
-        return;
-      }
-      first[d] = range[0];
-      last[d] = range[1];
-    }
-    long[] pos = first.clone();
-    while (true) {
-      sink.accept(otherTask, other.id(pos));
-      int d = dims - 1;
-      while (d >= 0 && pos[d] == last[d]) {
-        pos[d] = first[d];
-        d--;
-      }
-      if (d < 0) {
-        return;
-      }
-      pos[d]++;
-    }
+  /** The tasks {@code task} reads from, not copied: the caller must not change it. */
+  int[] upstreamOf(int task) {
+    return upstreamTasks[task];
+  }
+
+  /** The tasks that read from {@code task}, not copied: the caller must not change it. */
+  int[] downstreamOf(int task) {
+    return downstreamTasks[task];
   }
 
   /**
@@ -279,12 +256,9 @@ public final class DependencyGraph {
       lastU[d] = u.gridShape(d) - 1;
     }
     for (int d = 0; d < dims; d++) {
-      long[] range = g.readersOf(d, u.writeBegin(firstU, d), u.writeEnd(lastU, d));
-      if (range == null) {
+      if (!g.readersOf(d, u.writeBegin(firstU, d), u.writeEnd(lastU, d), box[0], box[1])) {
         return null;
       }
-      box[0][d] = range[0];
-      box[1][d] = range[1];
     }
     return box;
   }

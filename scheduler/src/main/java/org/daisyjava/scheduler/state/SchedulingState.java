@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import org.daisyjava.scheduler.graph.BlockSink;
 import org.daisyjava.scheduler.graph.DependencyGraph;
+import org.daisyjava.scheduler.graph.DependencyWalker;
 
 /**
  * Which blocks may run now, over the lazy dependency graph. Single-threaded: the scheduler's
@@ -41,6 +42,12 @@ public final class SchedulingState {
   private long failureCount;
 
   // reusable scratch for the hot path (single-threaded)
+  /**
+   * Walkers of the graph without an allocation per block. Two, because the downstream sinks walk
+   * upstream from inside the downstream walk, and a walker is not reentrant.
+   */
+  private final DependencyWalker upstreamWalk;
+  private final DependencyWalker downstreamWalk;
   private final long[] scratchCount = new long[1];
   private final boolean[] scratchFlag = new boolean[1];
   private final BlockSink readyIfUnblocked = this::readyIfUnblocked;
@@ -66,6 +73,8 @@ public final class SchedulingState {
   public SchedulingState(DependencyGraph graph, int[] maxRetries, FailureLimit[] maxFailures,
       DoneBlocks[] resumed) {
     this.graph = graph;
+    this.upstreamWalk = graph.walker();
+    this.downstreamWalk = graph.walker();
     int n = graph.taskCount();
     if (maxRetries.length != n) {
       throw new IllegalArgumentException("maxRetries has " + maxRetries.length + " entries for " + n + " tasks");
@@ -111,7 +120,7 @@ public final class SchedulingState {
         return;
       }
       scratchFlag[0] = true;
-      graph.upstream(t, d, (ut, u) -> scratchFlag[0] &= tasks[ut].isResumed(u));
+      upstreamWalk.upstream(t, d, (ut, u) -> scratchFlag[0] &= tasks[ut].isResumed(u));
       if (scratchFlag[0]) {
         queued[t].put(d, 1);
         s.ready.addLast(d);
@@ -123,7 +132,7 @@ public final class SchedulingState {
         continue;
       }
       final int task = u;
-      s.resumed.forEach(id -> graph.downstream(task, id, candidate));
+      s.resumed.forEach(id -> downstreamWalk.downstream(task, id, candidate));
     }
   }
 
@@ -249,14 +258,14 @@ public final class SchedulingState {
     // 1. remember it while blocks downstream of it are unfinished (resumed ones never finish
     // in this launch: they are finished already)
     scratchCount[0] = 0;
-    graph.downstream(task, id, countUnfinishedDownstream);
+    downstreamWalk.downstream(task, id, countUnfinishedDownstream);
     if (scratchCount[0] > 0) {
       s.doneWaiting.put(id, (int) scratchCount[0]);
     }
     // 2. it no longer keeps its upstream blocks in memory
     releaseUpstream(task, id);
     // 3. downstream blocks whose upstream blocks are all done are ready now
-    graph.downstream(task, id, readyIfUnblocked);
+    downstreamWalk.downstream(task, id, readyIfUnblocked);
     updateFinished();
   }
 
@@ -275,7 +284,7 @@ public final class SchedulingState {
       return;
     }
     scratchFlag[0] = true;
-    graph.upstream(t, d, (ut, u) -> {
+    upstreamWalk.upstream(t, d, (ut, u) -> {
       if (scratchFlag[0] && !tasks[ut].doneWaiting.containsKey(u) && !tasks[ut].isResumed(u)) {
         scratchFlag[0] = false;
       }
@@ -294,7 +303,7 @@ public final class SchedulingState {
   }
 
   private void releaseUpstream(int task, long id) {
-    graph.upstream(task, id, decrementDone);
+    upstreamWalk.upstream(task, id, decrementDone);
   }
 
   /**

@@ -67,6 +67,20 @@ public class GraphPropertyTest {
             "downstream listed twice"));
       }
     }
+    // 1b. walkers kept for every block, as the scheduler keeps them, name the same blocks in the
+    //     same order, also with a walk of the other direction inside each sink (a second walker)
+    DependencyWalker upWalk = g.walker();
+    DependencyWalker downWalk = g.walker();
+    for (int t = 0; t < n; t++) {
+      for (long id = 0; id < g.grid(t).blockCount(); id++) {
+        assertEquals(walked(g::upstream, t, id, null),
+            walked(upWalk::upstream, t, id, downWalk::downstream),
+            "upstream of task " + t + " block " + id + " with a kept walker");
+        assertEquals(walked(g::downstream, t, id, null),
+            walked(downWalk::downstream, t, id, upWalk::upstream),
+            "downstream of task " + t + " block " + id + " with a kept walker");
+      }
+    }
     // 2. downstream is the exact inverse of upstream
     for (int i = 0; i < total; i++) {
       for (int u : up.get(i)) {
@@ -124,6 +138,24 @@ public class GraphPropertyTest {
         }
       }
     }
+  }
+
+  /** One direction of a graph walk, e.g. {@code graph::upstream} or {@code walker::downstream}. */
+  private interface Walk {
+    void walk(int task, long id, BlockSink sink);
+  }
+
+  /** The blocks {@code walk} names, in order, as {task, id, ...}; {@code inner} walks each of them. */
+  private static List<Long> walked(Walk walk, int task, long id, Walk inner) {
+    List<Long> out = new ArrayList<>();
+    walk.walk(task, id, (t, b) -> {
+      out.add((long) t);
+      out.add(b);
+      if (inner != null) {
+        inner.walk(t, b, (it, ib) -> { });
+      }
+    });
+    return out;
   }
 
   private static boolean contains(int[] values, int v) {
