@@ -275,6 +275,9 @@ final class ProtocolEngine {
       acquireSeveral(peer, s, r.acquire(), now);
     } else if (m instanceof ReleaseBatch r) {
       for (Outcome o : r.blocks()) {
+        if (s.gone) {
+          return; // its last protocol error had it ignored: the rest of the message is dropped
+        }
         releaseOne(peer, s, o.blockId(), o.success(), o.error(), now);
       }
       acquireSeveral(peer, s, r.acquire(), now);
@@ -367,7 +370,9 @@ final class ProtocolEngine {
    * dropped, and cost one protocol error for all.
    */
   private void acquireSeveral(ByteBuffer peer, WorkerSession s, int count, long now) {
-    for (int i = 0; i < count; i++) {
+    // a session buried by the release before (its error budget spent) must get no leases: they
+    // would never go back to the queue
+    for (int i = 0; i < count && !s.gone; i++) {
       if (!acquire(s, now)) {
         dropped += count - i - 1; // the acquires left out; protocolError counts one more
         protocolError(peer, s, "asking for " + count + " more blocks beyond the limit of "

@@ -215,6 +215,35 @@ class BatchedLeasesTest {
     System.out.printf("cap with batches: %d held, %d dropped%n", 62 + more.size(), snap.peers().droppedMessages());
   }
 
+  /**
+   * A release whose bad entries spend the worker's error budget: the worker is ignored at once,
+   * the rest of the message is dropped, and none of its acquires gets a lease (a lease of a buried
+   * session would never go back): another worker gets every block not handed out before.
+   */
+  @Test
+  void aReleaseThatSpendsTheErrorBudgetHandsOutNothingMore() {
+    ProtocolEngine e = engine(10, false, null);
+    feed(e, NEW, hello(ProtocolVersion.V2, 1), 1);
+    feed(e, NEW, new AcquireBatch(2), 1);
+    assertEquals(2, ids(assertInstanceOf(AssignBatch.class, to(NEW).get(1))).size());
+    for (int i = 0; i < ProtocolEngine.ERROR_BUDGET - 2; i++) {
+      e.onFrames(NEW, ("garbage " + i).getBytes(StandardCharsets.UTF_8), 0, 2);
+    }
+    List<Outcome> unknown = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      unknown.add(new Outcome(1000 + i, true, null));
+    }
+    feed(e, NEW, new ReleaseBatch(unknown, 10), 3);
+    assertEquals(2, to(NEW).size(), "nothing more went to the ignored worker: " + to(NEW));
+    assertEquals(1, e.snapshot(0, false, 0).peers().ignoredPeers());
+    feed(e, OLD, hello(ProtocolVersion.V2, 1), 4);
+    feed(e, OLD, new AcquireBatch(20), 4);
+    // the two it held count as failed attempts (this run allows no retry); none is stuck with it
+    assertEquals(2, e.state().counts(0).failed());
+    assertEquals(8, ids(assertInstanceOf(AssignBatch.class, to(OLD).get(1))).size(),
+        "every other block went to the other worker");
+  }
+
   /** A batch is leases, one per block: the worker's one slot runs them in order, clocks one by one. */
   @Test
   void timeoutsAndAbandonsStayPerBlock() {
