@@ -38,11 +38,41 @@ final class FrameScan {
     return v;
   }
 
-  /** Index of the first byte of {@code "field"}'s value, or -1. */
+  /**
+   * The non-negative integer values of every {@code field} in the frame, at any depth, in order
+   * (the block ids of a version-2 {@code block} message); at most {@code max}.
+   */
+  static long[] numbers(byte[] frame, String field, int max) {
+    long[] out = new long[max];
+    int n = 0;
+    int from = 0;
+    while (n < max) {
+      int i = valueStart(frame, field, from);
+      if (i < 0) {
+        break;
+      }
+      if (frame[i] >= '0' && frame[i] <= '9') {
+        long v = 0;
+        while (i < frame.length && frame[i] >= '0' && frame[i] <= '9') {
+          v = v * 10 + (frame[i++] - '0');
+        }
+        out[n++] = v;
+      }
+      from = i;
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  /** Index of the first byte of {@code "field"}'s first value, or -1. */
   private static int valueStart(byte[] frame, String field) {
+    return valueStart(frame, field, 0);
+  }
+
+  /** Index of the first byte of the value of the first {@code "field"} at or after {@code from}, or -1. */
+  private static int valueStart(byte[] frame, String field, int from) {
     byte[] key = ("\"" + field + "\"").getBytes(StandardCharsets.US_ASCII);
     outer:
-    for (int i = 0; i + key.length <= frame.length; i++) {
+    for (int i = from; i + key.length <= frame.length; i++) {
       for (int k = 0; k < key.length; k++) {
         if (frame[i + k] != key[k]) {
           continue outer;

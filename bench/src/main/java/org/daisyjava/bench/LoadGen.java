@@ -42,7 +42,9 @@ import java.util.stream.Stream;
  * shards' JVMs (e.g. a flight recording; {@code %i} is the shard's index), {@code
  * -Dloadgen.ioThreads} ZeroMQ I/O threads per shard (default 1), {@code -Dloadgen.keep=true}
  * keeps the run directory (logs), {@code -Dloadgen.plain=true} runs without CURVE, {@code
- * -Dloadgen.unsized=true} does not tell the scheduler how many workers to expect.
+ * -Dloadgen.unsized=true} does not tell the scheduler how many workers to expect, {@code
+ * -Dloadgen.protocol=2} has the simulated workers speak protocol version 2 (batched leases; default
+ * 1).
  */
 public final class LoadGen {
   private LoadGen() {}
@@ -53,8 +55,9 @@ public final class LoadGen {
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     int edge = Math.max(2, (int) Math.round(Math.cbrt(blocks)));
     List<Map<String, Double>> runs = new ArrayList<>();
-    System.out.printf("load generator: %d simulated workers (%s), 3-D with conflicts, %d^3 no-op blocks,"
-        + " durable checkpoint log%n", workers, Boolean.getBoolean("loadgen.plain") ? "plain" : "CURVE", edge);
+    System.out.printf("load generator: %d simulated workers (%s, protocol version %d), 3-D with conflicts,"
+        + " %d^3 no-op blocks, durable checkpoint log%n", workers, Boolean.getBoolean("loadgen.plain") ? "plain"
+        : "CURVE", Integer.getInteger("loadgen.protocol", 1), edge);
     for (int r = 0; r < repeats; r++) {
       runs.add(run(workers, edge));
     }
@@ -102,7 +105,8 @@ public final class LoadGen {
       if (!shardJvm.isBlank()) {
         argv.addAll(List.of(shardJvm.trim().split("\\s+")));
       }
-      argv.addAll(List.of("-Dloadgen.ioThreads=" + Integer.getInteger("loadgen.ioThreads", 1), "-cp", cp,
+      argv.addAll(List.of("-Dloadgen.ioThreads=" + Integer.getInteger("loadgen.ioThreads", 1),
+          "-Dloadgen.protocol=" + Integer.getInteger("loadgen.protocol", 1), "-cp", cp,
           LoadShard.class.getName(), endpoint, dir.resolve("worker.key").toString(), Integer.toString(from),
           Integer.toString(to - from), System.getProperty("loadgen.threads", "2"),
           System.getProperty("loadgen.prefetch", "4")));

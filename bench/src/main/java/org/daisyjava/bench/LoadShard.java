@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.MessageCodec;
+import org.daisyjava.core.protocol.ProtocolVersion;
 import org.daisyjava.core.protocol.WorkerKeyFile;
 import org.daisyjava.core.protocol.WorkerSecurity;
 import org.daisyjava.core.protocol.ZmqSockets;
@@ -35,6 +36,11 @@ import org.zeromq.ZMQ;
  * small scanner, so the shard's own CPU stays low; what it sends is what {@link MessageCodec}
  * would send.
  *
+ * <p>With {@code -Dloadgen.protocol=2} each simulated worker offers protocol version 2 in its
+ * hello and, once welcomed to it, asks for its {@code PREFETCH} blocks in one {@code acquire},
+ * and answers each {@code block} message (several blocks) with one {@code release} of all of
+ * them that asks for as many again — what the Java worker does with no-op blocks.
+ *
  * <p>Arguments: {@code ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH}.
  */
 public final class LoadShard {
@@ -45,6 +51,8 @@ public final class LoadShard {
       .getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RELEASE_TAIL = ",\"status\":\"success\",\"acquire\":1}"
       .getBytes(StandardCharsets.US_ASCII);
+  /** Offer protocol version 2 ({@code -Dloadgen.protocol=2}); else version 1, as before. */
+  private static final boolean OFFER_V2 = Integer.getInteger("loadgen.protocol", 1) == 2;
 
   private final AtomicLong blocks = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -138,6 +146,8 @@ public final class LoadShard {
     private final ZMQ.Poller poller;
     private final Phase[] phase;
     private final long[] lastSent;
+    /** Welcomed to a version-2 session. */
+    private final boolean[] v2;
     private long heartbeatNanos = 1_000_000_000L;
     private int remaining;
 
@@ -149,6 +159,7 @@ public final class LoadShard {
       this.poller = context.createPoller(sockets.length);
       this.phase = new Phase[sockets.length];
       this.lastSent = new long[sockets.length];
+      this.v2 = new boolean[sockets.length];
       this.remaining = sockets.length;
       for (ZMQ.Socket s : sockets) {
         poller.register(s, ZMQ.Poller.POLLIN);
@@ -159,7 +170,8 @@ public final class LoadShard {
       long pid = ProcessHandle.current().pid();
       for (int i = 0; i < sockets.length; i++) {
         sockets[i].connect(endpoint);
-        send(i, MessageCodec.encode(new Message.Hello("bench", "sim-" + (firstIndex + i), "loadgen", pid, null)));
+        send(i, MessageCodec.encode(new Message.Hello("bench", "sim-" + (firstIndex + i), "loadgen", pid, null,
+            null, 1, 0, OFFER_V2 ? ProtocolVersion.V2 : ProtocolVersion.V1)));
         phase[i] = Phase.HELLO_SENT;
       }
       long lastSweep = System.nanoTime();
@@ -206,9 +218,15 @@ public final class LoadShard {
       }
       switch (type) {
         case "block" -> {
-          long id = FrameScan.number(frame, "block_id");
-          blocks.incrementAndGet();
-          send(i, release(id));
+          if (v2[i]) {
+            long[] ids = FrameScan.numbers(frame, "block_id", Message.MAX_BATCH);
+            blocks.addAndGet(ids.length);
+            send(i, releaseBatch(ids));
+          } else {
+            long id = FrameScan.number(frame, "block_id");
+            blocks.incrementAndGet();
+            send(i, release(id));
+          }
         }
         case "wait", "heartbeat" -> { }
         case "welcome" -> {
@@ -218,8 +236,13 @@ public final class LoadShard {
           }
           welcomed.incrementAndGet();
           phase[i] = Phase.WORKING;
-          for (int k = 0; k < prefetch; k++) {
-            send(i, ACQUIRE);
+          v2[i] = FrameScan.number(frame, "version") == 2;
+          if (v2[i]) {
+            send(i, MessageCodec.encode(new Message.AcquireBatch(prefetch)));
+          } else {
+            for (int k = 0; k < prefetch; k++) {
+              send(i, ACQUIRE);
+            }
           }
         }
         case "no_more_blocks" -> {
@@ -251,6 +274,15 @@ public final class LoadShard {
         s.close();
       }
     }
+  }
+
+  /** A version-2 release of {@code ids}, all successful, asking for as many again. */
+  private static byte[] releaseBatch(long[] ids) {
+    StringBuilder b = new StringBuilder(40 + ids.length * 40).append("{\"v\":2,\"type\":\"release\",\"blocks\":[");
+    for (int k = 0; k < ids.length; k++) {
+      b.append(k == 0 ? "" : ",").append("{\"block_id\":").append(ids[k]).append(",\"status\":\"success\"}");
+    }
+    return b.append("],\"acquire\":").append(ids.length).append('}').toString().getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] release(long id) {

@@ -10,13 +10,18 @@ import java.util.logging.Logger;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
+import org.daisyjava.core.protocol.Message.AcquireBatch;
 import org.daisyjava.core.protocol.Message.Assign;
+import org.daisyjava.core.protocol.Message.AssignBatch;
 import org.daisyjava.core.protocol.Message.Goodbye;
 import org.daisyjava.core.protocol.Message.Heartbeat;
 import org.daisyjava.core.protocol.Message.NoMoreBlocks;
+import org.daisyjava.core.protocol.Message.Outcome;
 import org.daisyjava.core.protocol.Message.Refuse;
 import org.daisyjava.core.protocol.Message.Release;
+import org.daisyjava.core.protocol.Message.ReleaseBatch;
 import org.daisyjava.core.protocol.Message.Wait;
+import org.daisyjava.core.protocol.ProtocolVersion;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -26,6 +31,11 @@ import org.zeromq.ZMQ;
  * keeps a {@link PrefetchDepth} of blocks outstanding (at least one per slot), releases what the
  * runners finish, heartbeats when it has been silent, and gives up when the scheduler has been.
  * However many slots, there is one connection and one heartbeat.
+ *
+ * <p>In a version-2 session (the welcome says so) it asks for what its slots and prefetch lack in
+ * one {@code acquire}, and releases every block the runners finished since it last looked in one
+ * {@code release} that asks for the next ones too; the scheduler answers with several blocks per
+ * message. With a version-1 scheduler it sends one acquire per block and one release per block.
  */
 final class SessionLoop {
   private static final Logger LOG = Logger.getLogger(SessionLoop.class.getName());
@@ -54,6 +64,8 @@ final class SessionLoop {
   private final String who;
   private final long heartbeatNanos;
   private final long silenceNanos;
+  /** The session's protocol version, as the welcome said. */
+  private final ProtocolVersion version;
 
   /** Slots whose code is set up; blocks are asked for once all are. */
   private int readySlots;
@@ -106,6 +118,7 @@ final class SessionLoop {
     }
     this.heartbeatNanos = heartbeatMs * 1_000_000;
     this.silenceNanos = heartbeatNanos * liveness;
+    this.version = welcome.sessionVersion();
   }
 
   /** Runs until the worker leaves; returns its exit code. */
@@ -172,7 +185,19 @@ final class SessionLoop {
     return ready && !noMoreBlocks && held + requested < depth.current(runners.size());
   }
 
+  /** Blocks to ask for now: what the depth lacks, 0 if the worker wants none. */
+  private int lacking() {
+    return wantsMore() ? depth.current(runners.size()) - held - requested : 0;
+  }
+
   private void acquireUpToLimit() {
+    if (version == ProtocolVersion.V2) {
+      int lacking = Math.min(lacking(), Message.MAX_BATCH);
+      if (lacking > 0 && channel.send(new AcquireBatch(lacking))) {
+        requested += lacking;
+      }
+      return; // a full queue: the scheduler is not reading; liveness will tell
+    }
     while (wantsMore()) {
       if (!channel.send(ACQUIRE)) {
         return; // queue full: the scheduler is not reading; liveness will tell
@@ -260,6 +285,10 @@ final class SessionLoop {
    * about to leave (broken code) asks for nothing.
    */
   private void sendReleases(boolean acquireMore) {
+    if (version == ProtocolVersion.V2) {
+      sendReleaseBatches(acquireMore);
+      return;
+    }
     for (Release r : pendingReleases) {
       int more = acquireMore && wantsMore() ? 1 : 0;
       requested += more;
@@ -267,6 +296,30 @@ final class SessionLoop {
         LOG.warning(who + ": the release of block " + r.blockId()
             + " could not be queued: the scheduler is not reading");
       }
+    }
+    pendingReleases.clear();
+  }
+
+  /**
+   * Version 2: the finished blocks in one release (more than {@link Message#MAX_BATCH} cannot be,
+   * as no more are ever outstanding, but they would go in several), the last of which asks for
+   * what the depth now lacks.
+   */
+  private void sendReleaseBatches(boolean acquireMore) {
+    int from = 0;
+    while (from < pendingReleases.size()) {
+      int to = Math.min(pendingReleases.size(), from + Message.MAX_BATCH);
+      List<Outcome> outcomes = new java.util.ArrayList<>(to - from);
+      for (Release r : pendingReleases.subList(from, to)) {
+        outcomes.add(new Outcome(r.blockId(), r.success(), r.error()));
+      }
+      int more = to == pendingReleases.size() && acquireMore ? Math.min(lacking(), Message.MAX_BATCH) : 0;
+      requested += more;
+      if (!channel.send(new ReleaseBatch(outcomes, more))) {
+        LOG.warning(who + ": the release of " + outcomes.size() + " blocks could not be queued: the"
+            + " scheduler is not reading");
+      }
+      from = to;
     }
     pendingReleases.clear();
   }
@@ -293,6 +346,10 @@ final class SessionLoop {
   private int handle(Message message) {
     if (message instanceof Assign assign) {
       onBlock(assign);
+    } else if (message instanceof AssignBatch batch) {
+      for (Assign assign : batch.blocks()) {
+        onBlock(assign);
+      }
     } else if (message instanceof NoMoreBlocks) {
       onNoMoreBlocks();
     } else if (message instanceof Abandon abandon) {
@@ -318,7 +375,9 @@ final class SessionLoop {
   }
 
   private void onNoMoreBlocks() {
-    if (requested > 0) {
+    if (version == ProtocolVersion.V2) {
+      requested = 0; // one no_more_blocks answers every request of a version-2 session
+    } else if (requested > 0) {
       requested--;
     }
     if (!noMoreBlocks) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.daisyjava.core.protocol.Message.Hello;
+import org.daisyjava.core.protocol.ProtocolVersion;
 import org.daisyjava.core.protocol.Message.Welcome;
 import org.daisyjava.core.protocol.WorkerKeyFile;
 import org.daisyjava.core.protocol.WorkerSecurity;
@@ -218,8 +219,9 @@ public final class Worker {
 
   private Hello hello(String host) {
     long pid = ProcessHandle.current().pid();
+    // offers every version it speaks; the welcome says which one the session uses
     return new Hello(task, host + ":" + pid, host, pid, options.job(), options.log(), options.slots(),
-        options.workerId());
+        options.workerId(), ProtocolVersion.newest());
   }
 
   /** The options' run directory, else the one the scheduler named, else none. */

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
@@ -18,13 +20,17 @@ import org.daisyjava.core.Coordinate;
 import org.daisyjava.core.Roi;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
+import org.daisyjava.core.protocol.Message.AcquireBatch;
 import org.daisyjava.core.protocol.Message.Assign;
+import org.daisyjava.core.protocol.Message.AssignBatch;
 import org.daisyjava.core.protocol.Message.Goodbye;
 import org.daisyjava.core.protocol.Message.Heartbeat;
 import org.daisyjava.core.protocol.Message.Hello;
 import org.daisyjava.core.protocol.Message.NoMoreBlocks;
+import org.daisyjava.core.protocol.Message.Outcome;
 import org.daisyjava.core.protocol.Message.Refuse;
 import org.daisyjava.core.protocol.Message.Release;
+import org.daisyjava.core.protocol.Message.ReleaseBatch;
 import org.daisyjava.core.protocol.Message.Wait;
 import org.daisyjava.core.protocol.Message.Welcome;
 
@@ -32,6 +38,13 @@ import org.daisyjava.core.protocol.Message.Welcome;
  * Turns messages into UTF-8 JSON frames and back. Decoding never trusts the frame: anything
  * malformed becomes a {@link ProtocolException} with a reason, for the caller to log and drop.
  * Thread-safe.
+ *
+ * <p>Versions: a frame's {@code "v"} is its message's {@link Message#version()}. Version 2 adds
+ * batched forms of {@code acquire}, {@code release} and {@code block} under the same types, told
+ * apart by {@code "v": 2}; every other type decodes the same with {@code "v"} 1 or 2, so a
+ * version-2 worker may stamp all its messages 2. Whether a session may use the batched forms is
+ * the engine's and the worker's business (the welcome), not the codec's. Lists in them hold at
+ * most {@link Message#MAX_BATCH} entries; a longer one makes the frame malformed.
  */
 public final class MessageCodec {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -45,7 +58,7 @@ public final class MessageCodec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
       out.writeStartObject();
-      out.writeNumberField("v", Message.VERSION);
+      out.writeNumberField("v", m.version().number());
       out.writeStringField("type", m.type());
       if (m instanceof Hello h) {
         out.writeStringField("task", h.task());
@@ -60,6 +73,16 @@ public final class MessageCodec {
         if (h.workerId() != 0) {
           out.writeNumberField("worker_id", h.workerId());
         }
+        if (h.newest() != ProtocolVersion.V1) {
+          out.writeFieldName("versions");
+          out.writeStartArray();
+          for (ProtocolVersion v : ProtocolVersion.values()) {
+            if (v.compareTo(h.newest()) <= 0) {
+              out.writeNumber(v.number());
+            }
+          }
+          out.writeEndArray();
+        }
       } else if (m instanceof Welcome w) {
         out.writeNumberField("worker_id", w.workerId());
         if (w.process() != null) {
@@ -69,6 +92,41 @@ public final class MessageCodec {
         out.writeNumberField("heartbeat_ms", w.heartbeatMillis());
         out.writeNumberField("liveness", w.liveness());
         writeOptional(out, "run_dir", w.runDir());
+        if (w.sessionVersion() != ProtocolVersion.V1) {
+          out.writeNumberField("version", w.sessionVersion().number());
+        }
+      } else if (m instanceof AssignBatch b) {
+        // the task once for all: every block of a session is of the worker's task
+        out.writeStringField("task", b.blocks().get(0).block().task());
+        out.writeFieldName("blocks");
+        out.writeStartArray();
+        for (Assign a : b.blocks()) {
+          out.writeStartObject();
+          out.writeNumberField("block_id", a.block().id());
+          out.writeNumberField("attempt", a.attempt());
+          BlockJson.writeArray(out, "read_offset", a.block().readRoi().begin());
+          BlockJson.writeArray(out, "read_shape", a.block().readRoi().shape());
+          BlockJson.writeArray(out, "write_offset", a.block().writeRoi().begin());
+          BlockJson.writeArray(out, "write_shape", a.block().writeRoi().shape());
+          out.writeEndObject();
+        }
+        out.writeEndArray();
+      } else if (m instanceof ReleaseBatch r) {
+        out.writeFieldName("blocks");
+        out.writeStartArray();
+        for (Outcome o : r.blocks()) {
+          out.writeStartObject();
+          out.writeNumberField("block_id", o.blockId());
+          out.writeStringField("status", o.success() ? "success" : "failed");
+          writeOptional(out, "error", o.error());
+          out.writeEndObject();
+        }
+        out.writeEndArray();
+        if (r.acquire() > 0) {
+          out.writeNumberField("acquire", r.acquire());
+        }
+      } else if (m instanceof AcquireBatch a) {
+        out.writeNumberField("count", a.count());
       } else if (m instanceof Assign a) {
         out.writeNumberField("block_id", a.block().id());
         out.writeNumberField("attempt", a.attempt());
@@ -134,13 +192,26 @@ public final class MessageCodec {
       throw new ProtocolException("not a JSON object");
     }
     JsonNode v = root.get("v");
-    if (v == null || !v.canConvertToInt()) {
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
       throw new ProtocolException("no protocol version field 'v'");
     }
-    if (v.asInt() != Message.VERSION) {
-      throw new ProtocolException("protocol version " + v.asText() + ", expected " + Message.VERSION);
+    ProtocolVersion version = ProtocolVersion.of(v.asInt());
+    if (version == null) {
+      throw new ProtocolException("protocol version " + v.asText() + ", expected 1 or 2");
     }
     String type = text(root, "type", true);
+    if (version == ProtocolVersion.V2) {
+      switch (type) {
+        case "acquire":
+          return new AcquireBatch((int) bounded(root, "count", 1, Message.MAX_BATCH, 1));
+        case "release":
+          return releaseBatch(root);
+        case "block":
+          return assignBatch(root);
+        default:
+          break; // unchanged in version 2
+      }
+    }
     return switch (type) {
       case "hello" -> {
         long slots = root.has("slots") ? number(root, "slots") : 1;
@@ -153,7 +224,8 @@ public final class MessageCodec {
         }
         yield new Hello(text(root, "task", true), text(root, "name", true),
             text(root, "host", true), number(root, "pid"),
-            text(root, "job", false), text(root, "log", false), (int) slots, workerId);
+            text(root, "job", false), text(root, "log", false), (int) slots, workerId,
+            newestSpoken(root, version));
       }
       case "acquire" -> new Acquire();
       case "release" -> {
@@ -170,28 +242,121 @@ public final class MessageCodec {
       }
       case "goodbye" -> new Goodbye(text(root, "reason", false), flag(root, "fatal"));
       case "heartbeat" -> new Heartbeat();
-      case "welcome" -> new Welcome(number(root, "worker_id"), code(root.get("process")),
-          number(root, "heartbeat_ms"), (int) number(root, "liveness"),
-          text(root, "run_dir", false));
-      case "block" -> {
-        long id = number(root, "block_id");
-        if (id < 0) {
-          throw new ProtocolException("block_id must be >= 0");
+      case "welcome" -> {
+        ProtocolVersion session = ProtocolVersion.of(bounded(root, "version", 1, Integer.MAX_VALUE, 1));
+        if (session == null) {
+          throw new ProtocolException("welcome names protocol version " + root.get("version").asText()
+              + ", which this worker does not speak");
         }
-        Roi read = roi(root, "read_offset", "read_shape");
-        Roi write = roi(root, "write_offset", "write_shape");
-        if (read.dims() != write.dims()) {
-          throw new ProtocolException("read and write ROIs differ in dimensions");
-        }
-        yield new Assign(new Block(text(root, "task", true), id, read, write),
-            (int) number(root, "attempt"));
+        yield new Welcome(number(root, "worker_id"), code(root.get("process")),
+            number(root, "heartbeat_ms"), (int) number(root, "liveness"),
+            text(root, "run_dir", false), session);
       }
+      case "block" -> assign(root, text(root, "task", true));
       case "wait" -> new Wait();
       case "no_more_blocks" -> new NoMoreBlocks();
       case "abandon" -> new Abandon(number(root, "block_id"), text(root, "reason", false));
       case "refuse" -> new Refuse(text(root, "reason", false));
       default -> throw new ProtocolException("unknown message type '" + type + "'");
     };
+  }
+
+  /**
+   * The newest version in the hello's {@code versions} that this side speaks; a hello without
+   * the field speaks the version it is written in.
+   */
+  private static ProtocolVersion newestSpoken(JsonNode root, ProtocolVersion written) throws ProtocolException {
+    JsonNode n = root.get("versions");
+    if (n == null || n.isNull()) {
+      return written;
+    }
+    if (!n.isArray() || n.size() == 0 || n.size() > 16) {
+      throw new ProtocolException("hello versions must be an array of 1 to 16 integers");
+    }
+    ProtocolVersion newest = null;
+    for (JsonNode x : n) {
+      if (!x.isIntegralNumber() || !x.canConvertToLong()) {
+        throw new ProtocolException("hello versions must be an array of 1 to 16 integers");
+      }
+      ProtocolVersion v = ProtocolVersion.of(x.asLong());
+      if (v != null && (newest == null || v.compareTo(newest) > 0)) {
+        newest = v;
+      }
+    }
+    if (newest == null) {
+      throw new ProtocolException("hello lists no protocol version this side speaks (1 or 2)");
+    }
+    return newest;
+  }
+
+  /** A version-1 {@code block}, or an entry of a version-2 one (whose task is given once). */
+  private static Assign assign(JsonNode n, String task) throws ProtocolException {
+    long id = number(n, "block_id");
+    if (id < 0) {
+      throw new ProtocolException("block_id must be >= 0");
+    }
+    Roi read = roi(n, "read_offset", "read_shape");
+    Roi write = roi(n, "write_offset", "write_shape");
+    if (read.dims() != write.dims()) {
+      throw new ProtocolException("read and write ROIs differ in dimensions");
+    }
+    return new Assign(new Block(task, id, read, write), (int) number(n, "attempt"));
+  }
+
+  private static AssignBatch assignBatch(JsonNode root) throws ProtocolException {
+    String task = text(root, "task", true);
+    JsonNode list = batch(root, "blocks", 1);
+    List<Assign> blocks = new ArrayList<>(list.size());
+    for (JsonNode entry : list) {
+      if (!entry.isObject()) {
+        throw new ProtocolException("block's blocks must be objects");
+      }
+      blocks.add(assign(entry, task));
+    }
+    return new AssignBatch(blocks);
+  }
+
+  private static ReleaseBatch releaseBatch(JsonNode root) throws ProtocolException {
+    JsonNode list = batch(root, "blocks", 0);
+    List<Outcome> blocks = new ArrayList<>(list.size());
+    for (JsonNode entry : list) {
+      if (!entry.isObject()) {
+        throw new ProtocolException("release's blocks must be objects");
+      }
+      String status = text(entry, "status", true);
+      if (!status.equals("success") && !status.equals("failed")) {
+        throw new ProtocolException("release status must be success or failed, got '" + status + "'");
+      }
+      blocks.add(new Outcome(number(entry, "block_id"), status.equals("success"), text(entry, "error", false)));
+    }
+    int acquire = (int) bounded(root, "acquire", 0, Message.MAX_BATCH, 0);
+    if (blocks.isEmpty() && acquire == 0) {
+      throw new ProtocolException("a release of no blocks that asks for none");
+    }
+    return new ReleaseBatch(blocks, acquire);
+  }
+
+  /** The array {@code field} of at least {@code min} and at most {@link Message#MAX_BATCH} entries. */
+  private static JsonNode batch(JsonNode root, String field, int min) throws ProtocolException {
+    JsonNode n = root.get(field);
+    if (n == null || !n.isArray() || n.size() < min || n.size() > Message.MAX_BATCH) {
+      throw new ProtocolException("field '" + field + "' must be an array of " + min + " to "
+          + Message.MAX_BATCH + " entries");
+    }
+    return n;
+  }
+
+  /** An optional integer field between {@code min} and {@code max}, {@code absent} when missing. */
+  private static long bounded(JsonNode root, String field, long min, long max, long absent)
+      throws ProtocolException {
+    if (!root.has(field)) {
+      return absent;
+    }
+    long value = number(root, field);
+    if (value < min || value > max) {
+      throw new ProtocolException("field '" + field + "' must be between " + min + " and " + max);
+    }
+    return value;
   }
 
   private static String text(JsonNode root, String field, boolean required) throws ProtocolException {

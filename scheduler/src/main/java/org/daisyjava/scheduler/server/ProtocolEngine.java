@@ -20,18 +20,23 @@ import org.daisyjava.core.protocol.LogBudget;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
+import org.daisyjava.core.protocol.Message.AcquireBatch;
 import org.daisyjava.core.protocol.Message.Assign;
+import org.daisyjava.core.protocol.Message.AssignBatch;
 import org.daisyjava.core.protocol.Message.Goodbye;
 import org.daisyjava.core.protocol.Message.Heartbeat;
 import org.daisyjava.core.protocol.Message.Hello;
 import org.daisyjava.core.protocol.Message.NoMoreBlocks;
+import org.daisyjava.core.protocol.Message.Outcome;
 import org.daisyjava.core.protocol.Message.Refuse;
 import org.daisyjava.core.protocol.Message.Release;
+import org.daisyjava.core.protocol.Message.ReleaseBatch;
 import org.daisyjava.core.protocol.Message.Wait;
 import org.daisyjava.core.protocol.Message.Welcome;
 import org.daisyjava.core.protocol.MessageCodec;
 import org.daisyjava.core.protocol.PeerText;
 import org.daisyjava.core.protocol.ProtocolException;
+import org.daisyjava.core.protocol.ProtocolVersion;
 import org.daisyjava.scheduler.state.SchedulingState;
 
 /**
@@ -47,6 +52,14 @@ import org.daisyjava.scheduler.state.SchedulingState;
  * not allow costs one of {@link #ERROR_BUDGET} errors; a peer that spends them all is ignored for
  * good (its session is buried and its frames are dropped unread). Log lines a peer can cause are
  * rate-limited ({@link LogBudget}) and quote its text escaped and cut ({@link PeerText}).
+ *
+ * <p>Versions (PROTOCOL.md, "Version 2"): a session speaks the newest version its worker's hello
+ * offered. To a version-2 session, the blocks handed out during one step of the engine (one
+ * message handled, one turn of {@link #serveWaiting}) go out together in one {@code block}
+ * message when the step ends ({@link #flush}), it is sent no {@code wait}, and it gets one
+ * {@code no_more_blocks} for all its requests; it may release and ask for several blocks in one
+ * message. Leases, their clocks, the cap and the queue of waiting acquires are per block, the
+ * same for both versions: a batched request is queued exactly as that many acquires.
  */
 final class ProtocolEngine {
   private static final Logger LOG = Logger.getLogger(ProtocolEngine.class.getName());
@@ -97,6 +110,8 @@ final class ProtocolEngine {
   private int[] slotCounts;
   private int[] idleCounts;
   private int snapshotsSinceRecount;
+  /** Version-2 sessions with blocks (or a no_more_blocks) to send at the end of this step. */
+  private final ArrayList<WorkerSession> toFlush = new ArrayList<>();
   /** The latest time the engine was given (frames, turns): stamps what it sends. */
   private long clock;
   /** Per task: workers (one entry per unanswered acquire) waiting for a block. */
@@ -195,6 +210,8 @@ final class ProtocolEngine {
       // a bug or a state the message should not be able to produce: log it, keep serving
       LOG.log(Level.SEVERE, "failed to handle " + m.type() + " message", e);
       dropped++;
+    } finally {
+      flush();
     }
   }
 
@@ -242,12 +259,28 @@ final class ProtocolEngine {
       protocolError(peer, null, m.type() + " from an unknown worker");
       return;
     }
+    if (m.version().compareTo(s.version) > 0) {
+      protocolError(peer, s, "a version-" + m.version().number() + " " + m.type() + " from a worker"
+          + " whose session is version " + s.version.number());
+      return;
+    }
     if (m instanceof Acquire) {
       if (!acquire(s, now)) {
         protocolError(peer, s, "acquire beyond the limit of " + MAX_OUTSTANDING + " outstanding blocks");
       }
+    } else if (m instanceof AcquireBatch a) {
+      acquireSeveral(peer, s, a.count(), now);
     } else if (m instanceof Release r) {
-      release(peer, s, r, now);
+      releaseOne(peer, s, r.blockId(), r.success(), r.error(), now);
+      acquireSeveral(peer, s, r.acquire(), now);
+    } else if (m instanceof ReleaseBatch r) {
+      for (Outcome o : r.blocks()) {
+        if (s.gone) {
+          return; // its last protocol error had it ignored: the rest of the message is dropped
+        }
+        releaseOne(peer, s, o.blockId(), o.success(), o.error(), now);
+      }
+      acquireSeveral(peer, s, r.acquire(), now);
     } else if (m instanceof Goodbye g) {
       LOG.fine(() -> s.describe() + " says goodbye" + (g.reason() == null ? "" : ": " + PeerText.quote(g.reason())));
       bury(s, "left (" + (g.reason() == null ? "goodbye" : PeerText.quote(g.reason())) + ")", false);
@@ -280,9 +313,11 @@ final class ProtocolEngine {
       protocolError(peer, null, "hello for an unknown task");
       return;
     }
+    // the codec gives the newest version both the worker and this side speak
+    ProtocolVersion version = h.newest();
     WorkerSession s = new WorkerSession(routingId, workerId(h.workerId()), task, PeerText.quote(h.name()),
         h.job() == null ? null : PeerText.quote(h.job()), h.log() == null ? null : PeerText.quote(h.log()),
-        h.slots(), clock);
+        h.slots(), version, clock);
     sessions.put(peer, s);
     byHeard.touch(s.heard, clock);
     roster.add(s);
@@ -290,7 +325,7 @@ final class ProtocolEngine {
     observer.workerJoined(s.id, task, s.name, PeerText.quote(h.host()), h.pid(), s.job, s.log);
     LOG.fine(() -> "welcome " + s.describe() + " for task " + h.task());
     send(routingId, s, new Welcome(s.id, settings.tasks().get(task).process(),
-        settings.heartbeat().toMillis(), settings.liveness(), settings.runDir()));
+        settings.heartbeat().toMillis(), settings.liveness(), settings.runDir(), version));
   }
 
   /**
@@ -317,15 +352,77 @@ final class ProtocolEngine {
       return false;
     }
     if (state.isFinished(s.task)) {
-      send(s.routingId, s, new NoMoreBlocks());
+      noMoreBlocks(s);
       return true;
     }
     s.waiting++;
     if (!handOut(s, now)) {
       waiting.get(s.task).add(s);
-      send(s.routingId, s, new Wait());
+      if (s.version == ProtocolVersion.V1) {
+        send(s.routingId, s, new Wait()); // version 2 sends none: its worker needs no such answer
+      }
     }
     return true;
+  }
+
+  /**
+   * {@code count} acquires (of a release, or a version-2 acquire); those beyond the cap are
+   * dropped, and cost one protocol error for all.
+   */
+  private void acquireSeveral(ByteBuffer peer, WorkerSession s, int count, long now) {
+    // a session buried by the release before (its error budget spent) must get no leases: they
+    // would never go back to the queue
+    for (int i = 0; i < count && !s.gone; i++) {
+      if (!acquire(s, now)) {
+        dropped += count - i - 1; // the acquires left out; protocolError counts one more
+        protocolError(peer, s, "asking for " + count + " more blocks beyond the limit of "
+            + MAX_OUTSTANDING + " outstanding");
+        return;
+      }
+    }
+  }
+
+  /**
+   * The task is finished: a version-1 worker gets a no_more_blocks for this acquire, a version-2
+   * one a single no_more_blocks for all its requests at the end of this step.
+   */
+  private void noMoreBlocks(WorkerSession s) {
+    if (s.version == ProtocolVersion.V1) {
+      send(s.routingId, s, new NoMoreBlocks());
+      return;
+    }
+    s.noMoreBlocksDue = true;
+    listForFlush(s);
+  }
+
+  private void listForFlush(WorkerSession s) {
+    if (!s.flushListed) {
+      s.flushListed = true;
+      toFlush.add(s);
+    }
+  }
+
+  /**
+   * The end of a step: each version-2 session gets the blocks handed to it during the step in
+   * one message (in the order handed out, which is the order of its leases), then its
+   * no_more_blocks. A session buried during the step gets nothing: its leases went back already.
+   */
+  private void flush() {
+    for (int i = 0; i < toFlush.size(); i++) {
+      WorkerSession s = toFlush.get(i);
+      s.flushListed = false;
+      if (!s.gone) {
+        if (!s.batch.isEmpty()) {
+          send(s.routingId, s, new AssignBatch(s.batch));
+        }
+        if (s.noMoreBlocksDue) {
+          send(s.routingId, s, new NoMoreBlocks());
+        }
+      }
+      s.batch.clear();
+      s.noMoreBlocksDue = false;
+    }
+    toFlush.clear();
   }
 
   /** Gives {@code s} a ready block if there is one; false if none is ready now. */
@@ -348,7 +445,12 @@ final class ProtocolEngine {
     s.leases.addLast(new Lease(id, attempt, now));
     observer.blockStarted(s.task, id, s.id, attempt);
     s.waiting--;
-    send(s.routingId, s, new Assign(block, attempt));
+    if (s.version == ProtocolVersion.V1) {
+      send(s.routingId, s, new Assign(block, attempt));
+    } else {
+      s.batch.add(new Assign(block, attempt));
+      listForFlush(s);
+    }
     return true;
   }
 
@@ -415,35 +517,31 @@ final class ProtocolEngine {
     }
   }
 
-  private void release(ByteBuffer peer, WorkerSession s, Release r, long now) {
-    Lease lease = s.release(r.blockId(), now);
+  /**
+   * One held block is finished (a version-1 release, or one entry of a version-2 one). A block
+   * the worker does not hold costs a protocol error; the acquires of its message are still
+   * answered.
+   */
+  private void releaseOne(ByteBuffer peer, WorkerSession s, long blockId, boolean success, String rawError,
+      long now) {
+    Lease lease = s.release(blockId, now);
     if (lease == null) {
-      protocolError(peer, s, "release of block " + r.blockId() + " which it does not hold");
-    } else if (r.success()) {
-      observer.blockEnded(s.task, r.blockId(), s.id, lease.attempt, now - lease.clockStart,
+      protocolError(peer, s, "release of block " + blockId + " which it does not hold");
+    } else if (success) {
+      observer.blockEnded(s.task, blockId, s.id, lease.attempt, now - lease.clockStart,
           ServerObserver.Ending.SUCCEEDED, null);
-      commit(s.task, r.blockId(), false);
+      commit(s.task, blockId, false);
     } else if (shuttingDown) {
-      observer.blockEnded(s.task, r.blockId(), s.id, lease.attempt, now - lease.clockStart,
-          ServerObserver.Ending.STOPPED, r.error() == null ? null : cut(r.error()));
-      LOG.info("block " + r.blockId() + " of task " + state.graph().taskName(s.task)
-          + " stopped by the shutdown on " + s.describe() + ": " + firstLine(r.error()));
+      observer.blockEnded(s.task, blockId, s.id, lease.attempt, now - lease.clockStart,
+          ServerObserver.Ending.STOPPED, rawError == null ? null : cut(rawError));
+      LOG.info("block " + blockId + " of task " + state.graph().taskName(s.task)
+          + " stopped by the shutdown on " + s.describe() + ": " + firstLine(rawError));
     } else {
-      String error = r.error() == null ? "failed (no error text)" : cut(r.error());
-      boolean retry = state.failed(s.task, r.blockId(), error, s.describe());
-      observer.blockEnded(s.task, r.blockId(), s.id, lease.attempt, now - lease.clockStart, ending(retry), error);
-      LOG.info("block " + r.blockId() + " of task " + state.graph().taskName(s.task) + " failed on "
+      String error = rawError == null ? "failed (no error text)" : cut(rawError);
+      boolean retry = state.failed(s.task, blockId, error, s.describe());
+      observer.blockEnded(s.task, blockId, s.id, lease.attempt, now - lease.clockStart, ending(retry), error);
+      LOG.info("block " + blockId + " of task " + state.graph().taskName(s.task) + " failed on "
           + s.describe() + (retry ? " (will retry)" : " for good") + ": " + firstLine(error));
-    }
-    // the worker counts on an answer to every block it asked for, up to its limit
-    int asked = r.acquire();
-    for (int i = 0; i < asked; i++) {
-      if (!acquire(s, now)) {
-        dropped += asked - i - 1; // the acquires left out; protocolError counts one more
-        protocolError(peer, s, "release asking for " + asked + " more blocks beyond the limit of "
-            + MAX_OUTSTANDING + " outstanding");
-        return;
-      }
     }
   }
 
@@ -499,8 +597,9 @@ final class ProtocolEngine {
         }
         if (state.isFinished(t)) {
           q.pollFirst();
-          s.waiting--;
-          send(s.routingId, s, new NoMoreBlocks());
+          // version 2: one no_more_blocks answers all; its later entries find waiting at 0
+          s.waiting = s.version == ProtocolVersion.V1 ? s.waiting - 1 : 0;
+          noMoreBlocks(s);
           continue;
         }
         if (!handOut(s, now)) {
@@ -509,6 +608,7 @@ final class ProtocolEngine {
         q.pollFirst();
       }
     }
+    flush();
   }
 
   private void failCheckedOfAbandoned(int t) {

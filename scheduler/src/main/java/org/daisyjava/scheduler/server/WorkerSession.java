@@ -1,7 +1,10 @@
 package org.daisyjava.scheduler.server;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import org.daisyjava.core.protocol.Message.Assign;
+import org.daisyjava.core.protocol.ProtocolVersion;
 
 /**
  * One connected worker, known by its ZeroMQ routing id. Owned by the loop thread. Its name, job
@@ -23,6 +26,17 @@ final class WorkerSession {
   final int slots;
   /** Acquires not yet answered with a block. */
   int waiting;
+  /** The protocol version of the session: the newest the worker's hello said it speaks. */
+  final ProtocolVersion version;
+  /**
+   * Version 2: blocks handed out during the engine's current step, sent as one message when the
+   * step ends ({@code ProtocolEngine.flush}); always empty for a version-1 session.
+   */
+  final ArrayList<Assign> batch = new ArrayList<>();
+  /** Version 2: the current step found the task finished; one no_more_blocks goes at its end. */
+  boolean noMoreBlocksDue;
+  /** Listed in the engine's sessions to flush at the end of the current step. */
+  boolean flushListed;
   /** Its place in the engine's list of workers by when they were last heard from. */
   final RecencyList.Node heard = new RecencyList.Node(this);
   /** Its place in the engine's list of workers by when they were last sent anything. */
@@ -31,16 +45,13 @@ final class WorkerSession {
   int protocolErrors;
   boolean gone;
 
-  WorkerSession(byte[] routingId, long id, int task, String name, String job, String log, long now) {
-    this(routingId, id, task, name, job, log, 1, now);
-  }
-
   WorkerSession(byte[] routingId, long id, int task, String name, String job, String log, int slots,
-      long now) {
+      ProtocolVersion version, long now) {
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be >= 1, got " + slots);
     }
     this.slots = slots;
+    this.version = version;
     this.routingId = routingId;
     this.id = id;
     this.task = task;

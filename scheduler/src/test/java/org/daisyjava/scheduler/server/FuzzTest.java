@@ -238,7 +238,13 @@ class FuzzTest {
         MessageCodec.encode(new Message.Release(BLOCKS + 7, false, "x\n".repeat(100), 0)),
         MessageCodec.encode(new Message.Goodbye("bye")),
         "{\"v\":1,\"type\":\"welcome\",\"worker_id\":1}".getBytes(StandardCharsets.UTF_8),
-        "{\"v\":2,\"type\":\"acquire\"}".getBytes(StandardCharsets.UTF_8));
+        "{\"v\":2,\"type\":\"acquire\"}".getBytes(StandardCharsets.UTF_8),
+        // version 2's batched forms, mutated like the rest
+        MessageCodec.encode(new Message.Hello("no-such-task", "fuzz", "h", 1, null, null, 1, 0,
+            org.daisyjava.core.protocol.ProtocolVersion.V2)),
+        MessageCodec.encode(new Message.AcquireBatch(64)),
+        MessageCodec.encode(new Message.ReleaseBatch(List.of(new Message.Outcome(BLOCKS + 3, true, null),
+            new Message.Outcome(1, false, "x\n".repeat(50))), 64)));
     try (ZContext context = new ZContext(1)) {
       int connection = 0;
       ZMQ.Socket socket = null;
