@@ -22,7 +22,11 @@ import org.zeromq.ZMQ;
  * worker sends, answer what the test wants, including garbage.
  */
 final class FakeScheduler implements AutoCloseable {
-  static final Duration PATIENCE = Duration.ofSeconds(10);
+  /**
+   * How long a test waits for what must come before it fails: a hang guard only (nothing passes
+   * faster or slower with it), long enough for a worker JVM to start on a loaded machine.
+   */
+  static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private final ZContext zmq = new ZContext(1);
   private final ZMQ.Socket router;
