@@ -41,6 +41,14 @@ final class LaunchHarness {
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
   /** Orphaned workers leave after heartbeat_interval x liveness; this is only a hang guard. */
   static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * JVM options of the launchers these tests start: one GC thread and no C2 compiler, since a
+   * test's launcher lives seconds and its JIT threads would only compete for the cores with the
+   * workers (the same options as the SLURM tests' launchers; the code run is the same).
+   */
+  static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  /** {@code worker.jvm_options} for the same reason: on a loaded machine it halves a run's time. */
+  static final String WORKER_JVM_OPTIONS = "[-XX:+UseSerialGC, -XX:TieredStopAtLevel=1]";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private LaunchHarness() {}
@@ -131,6 +139,7 @@ final class LaunchHarness {
   static Launched start(Path dir, List<String> prefix, String... args) throws IOException {
     List<String> argv = new ArrayList<>(prefix);
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(LAUNCHER_JVM_OPTIONS);
     argv.add("-cp");
     argv.add(System.getProperty("java.class.path"));
     argv.add(Main.class.getName());
