@@ -153,11 +153,11 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
 
     /**
      * How long a local worker tries to reach the scheduler unless {@code worker.connect_timeout}
-     * says otherwise. The scheduler listens before any
-     * local worker starts, so a worker that gets no answer belongs to a launcher that has died:
-     * it gives up after the silence that also ends a connected worker (heartbeat_interval x
-     * liveness), not after the 60 s that suit a cluster job, but never before
-     * {@link #MIN_CONNECT_TIMEOUT} (a JVM starting on a loaded machine may be slow to say hello).
+     * says otherwise. The scheduler listens before any local worker starts, so a worker that gets
+     * no answer belongs to a launcher that has died: it gives up after the silence that also ends
+     * a connected worker (heartbeat_interval x liveness), not after the 60 s that suit a cluster
+     * job, but never before {@link #MIN_CONNECT_TIMEOUT} (a JVM starting on a loaded machine may
+     * be slow to say hello).
      */
     static Duration connectTimeout(Duration deadAfter) {
       return deadAfter.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? deadAfter : MIN_CONNECT_TIMEOUT;
