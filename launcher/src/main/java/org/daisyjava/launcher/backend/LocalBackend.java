@@ -144,18 +144,20 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
       // worker.java names the java of compute nodes; here the workers share this machine's
       String java = config.worker().java().equals("java") ? WorkerCommand.currentJava() : config.worker().java();
       String own = WorkerCommand.ownClasspath();
-      Duration connect = connectTimeout(config.scheduler().deadAfter());
+      Duration connect = config.worker().connectTimeout()
+          .orElse(connectTimeout(config.scheduler().deadAfter()));
       return task -> WorkerCommand.of(java, config.worker(), own, List.of(address), task,
           dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env())
           .withSlots(WorkerSlots.of(config, config.task(task), null));
     }
 
     /**
-     * How long a local worker tries to reach the scheduler. The scheduler listens before any
-     * local worker starts, so a worker that gets no answer belongs to a launcher that has died:
-     * it gives up after the silence that also ends a connected worker (heartbeat_interval x
-     * liveness), not after the 60 s that suit a cluster job, but never before
-     * {@link #MIN_CONNECT_TIMEOUT} (a JVM starting on a loaded machine may be slow to say hello).
+     * How long a local worker tries to reach the scheduler unless {@code worker.connect_timeout}
+     * says otherwise. The scheduler listens before any local worker starts, so a worker that gets
+     * no answer belongs to a launcher that has died: it gives up after the silence that also ends
+     * a connected worker (heartbeat_interval x liveness), not after the 60 s that suit a cluster
+     * job, but never before {@link #MIN_CONNECT_TIMEOUT} (a JVM starting on a loaded machine may
+     * be slow to say hello).
      */
     static Duration connectTimeout(Duration deadAfter) {
       return deadAfter.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? deadAfter : MIN_CONNECT_TIMEOUT;

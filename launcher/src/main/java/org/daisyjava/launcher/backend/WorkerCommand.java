@@ -17,21 +17,29 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
   static final String MAIN = "org.daisyjava.worker.WorkerMain";
 
   /**
+   * The command of a worker that may have to wait for the head (a job, a worker started by hand):
+   * {@code --connect-timeout} is {@code worker.connect_timeout}, else the worker's default of
+   * {@link WorkerSettings#DEFAULT_CONNECT_TIMEOUT}.
+   *
    * @param java the java executable to run
    * @param addresses candidate scheduler addresses, tried in order
    * @param ownClasspath daisy-java itself (the launcher's classpath), before the user's
    */
   public static WorkerCommand of(String java, WorkerSettings worker, String ownClasspath,
       List<String> addresses, String task, Path runDir, Path keyFile) {
-    return of(java, worker, ownClasspath, addresses, task, runDir, keyFile, null);
+    return of(java, worker, ownClasspath, addresses, task, runDir, keyFile,
+        worker.connectTimeout().orElse(WorkerSettings.DEFAULT_CONNECT_TIMEOUT));
   }
 
   /**
-   * @param connectTimeout how long the worker tries to reach the scheduler; null for the
-   *     worker's default (60 s, which suits a job waiting for a head node)
+   * @param connectTimeout how long the worker tries to reach the scheduler ({@code
+   *     --connect-timeout}), always given so that the command shows what the worker will do
    */
   public static WorkerCommand of(String java, WorkerSettings worker, String ownClasspath,
       List<String> addresses, String task, Path runDir, Path keyFile, Duration connectTimeout) {
+    if (connectTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("connect timeout must be >= 1ms, got " + connectTimeout);
+    }
     List<String> cp = new ArrayList<>();
     cp.add(ownClasspath);
     for (String entry : worker.classpath()) {
@@ -51,10 +59,10 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
     argv.add(runDir.toString());
     argv.add("--key-file");
     argv.add(keyFile.toString());
-    if (connectTimeout != null) {
-      argv.add("--connect-timeout");
-      argv.add(connectTimeout.toMillis() + "ms");
-    }
+    argv.add("--connect-timeout");
+    // whole seconds as such, so that a printed command reads as the config was written
+    long millis = connectTimeout.toMillis();
+    argv.add(millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms");
     return new WorkerCommand(List.copyOf(argv), Map.copyOf(new LinkedHashMap<>(worker.env())));
   }
 

@@ -180,6 +180,12 @@ class BadConfigTest {
             "bad.yaml:2: worker.slots: must be between 1 and 64, got 65"),
         Arguments.of("slots not a number", "worker: {slots: eight}\n" + GOOD_TASK,
             "bad.yaml:1: worker.slots: expected an integer, got 'eight'"),
+        Arguments.of("connect timeout below a second", "worker: {connect_timeout: 500ms}\n" + GOOD_TASK,
+            "bad.yaml:1: worker.connect_timeout: must be between 1s and 1h, got 500ms"),
+        Arguments.of("connect timeout above an hour", "worker:\n  connect_timeout: 2h\n" + GOOD_TASK,
+            "bad.yaml:2: worker.connect_timeout: must be between 1s and 1h, got 2h"),
+        Arguments.of("connect timeout without unit", "worker: {connect_timeout: 30}\n" + GOOD_TASK,
+            "bad.yaml:1: worker.connect_timeout: expected a duration such as 500ms, 30s, 10m or 2h, got '30'"),
         Arguments.of("negative workers", GOOD_TASK + "    num_workers: -1\n",
             "bad.yaml:6: tasks[0].num_workers: must be between 0 and 100000, got -1"));
   }

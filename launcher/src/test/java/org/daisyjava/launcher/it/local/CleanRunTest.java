@@ -47,6 +47,7 @@ class CleanRunTest {
         name: clean
         run_dir: %s
         scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 25, status_interval: 1s}
+        worker: {jvm_options: %s}
         tasks:
           - name: smooth
             total_roi: {offset: [0, 0, 0], shape: [70, 70, 70]}
@@ -61,7 +62,7 @@ class CleanRunTest {
             upstream: [smooth]
             num_workers: 2
             process: {command: %s}
-        """.formatted(runDir, command, command));
+        """.formatted(runDir, LaunchHarness.WORKER_JVM_OPTIONS, command, command));
     plan = LaunchHarness.plan(config);
     finished = LaunchHarness.run(dir, config.toString());
     events = LaunchHarness.readBlockLog(blockLog);

@@ -35,7 +35,7 @@ class DamagedLogTest {
     Files.writeString(config, """
         name: damaged
         run_dir: %s
-        worker: {env: {RUN_GEN: "%d"}}
+        worker: {jvm_options: %s, env: {RUN_GEN: "%d"}}
         tasks:
           - name: a
             total_roi: {offset: [0, 0], shape: [100, 100]}
@@ -43,7 +43,8 @@ class DamagedLogTest {
             write_roi: {offset: [0, 0], shape: [10, 10]}
             num_workers: 2
             process: {command: %s}
-        """.formatted(dir.resolve("run"), generation, yaml(logged(dir.resolve("blocks.log"), "true"))));
+        """.formatted(dir.resolve("run"), LaunchHarness.WORKER_JVM_OPTIONS, generation,
+        yaml(logged(dir.resolve("blocks.log"), "true"))));
     return config;
   }
 

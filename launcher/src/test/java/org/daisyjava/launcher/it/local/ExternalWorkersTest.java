@@ -37,7 +37,8 @@ class ExternalWorkersTest {
         name: %s
         run_dir: %s
         %s
-        scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 25, status_interval: 1s, host: [127.0.0.1]}
+        scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 25, status_interval: 200ms, host: [127.0.0.1]}
+        worker: {jvm_options: %s}
         tasks:
           - name: a
             total_roi: {offset: [0], shape: [100]}
@@ -45,7 +46,8 @@ class ExternalWorkersTest {
             write_roi: {offset: [0], shape: [10]}
             num_workers: %d
             process: {command: %s}
-        """.formatted(name, dir.resolve(name), backendLine, numWorkers, yaml(command)));
+        """.formatted(name, dir.resolve(name), backendLine, LaunchHarness.WORKER_JVM_OPTIONS, numWorkers,
+        yaml(command)));
     return config;
   }
 
@@ -116,7 +118,7 @@ class ExternalWorkersTest {
     Launched launcher = LaunchHarness.start(dir, config.toString());
     String line = printedJavaLine(launcher, "a");
     assertTrue(line.contains("tcp://127.0.0.1:"), "the local backend's loopback address: " + line);
-    // the run waits: a status line is printed every second, and nothing ends it
+    // the run waits: a status line is printed every status_interval, and nothing ends it
     launcher.awaitWhileRunning(() -> launcher.stdout().split("\n").length >= 8);
     assertTrue(launcher.isAlive(), "the run waits for workers:\n" + launcher.stdout());
     assertTrue(launcher.descendants().isEmpty(), "no worker was started: " + launcher.descendants());

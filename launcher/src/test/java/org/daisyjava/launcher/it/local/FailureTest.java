@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Failures with real worker processes: blocks that fail for good or once, a worker JVM killed
  * with SIGKILL in the middle of a block, a block that hangs past its timeout, and workers that
- * cannot start at all. Each run is a chain of two 2-D tasks of 81 blocks each.
+ * cannot start at all. Each run is a chain of two 2-D tasks of 25 blocks each (5 x 5: a block in
+ * the middle has downstream blocks in both tasks, and every block beyond the one a test breaks
+ * only lengthens the run).
  */
 @Timeout(300)
 class FailureTest {
@@ -46,32 +48,36 @@ class FailureTest {
     return dir.resolve("run");
   }
 
-  /** Tasks a and b (b reads a with context); {@code body} runs in every block of both. */
-  private Path config(String extra, String taskOptions, String body) throws Exception {
+  /**
+   * Tasks a and b (b reads a with context); {@code body} runs in every block of both;
+   * {@code worker} adds keys to the worker section (", key: value").
+   */
+  private Path config(String worker, String taskOptions, String body) throws Exception {
     String command = yaml(logged(blockLog(), body));
     Path config = dir.resolve("failure.yaml");
     Files.writeString(config, """
         name: failure
         run_dir: %s
         scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 10, status_interval: 1s}
-        %s
+        worker: {jvm_options: %s%s}
         tasks:
           - name: a
-            total_roi: {offset: [0, 0], shape: [100, 100]}
+            total_roi: {offset: [0, 0], shape: [60, 60]}
             read_roi: {offset: [-5, -5], shape: [20, 20]}
             write_roi: {offset: [0, 0], shape: [10, 10]}
             num_workers: 2
             %s
             process: {command: %s}
           - name: b
-            total_roi: {offset: [0, 0], shape: [100, 100]}
+            total_roi: {offset: [0, 0], shape: [60, 60]}
             read_roi: {offset: [-5, -5], shape: [20, 20]}
             write_roi: {offset: [0, 0], shape: [10, 10]}
             upstream: [a]
             num_workers: 2
             %s
             process: {command: %s}
-        """.formatted(runDir(), extra, taskOptions, command, taskOptions, command));
+        """.formatted(runDir(), LaunchHarness.WORKER_JVM_OPTIONS, worker, taskOptions, command, taskOptions,
+        command));
     return config;
   }
 
@@ -270,7 +276,7 @@ class FailureTest {
     Path fakeJava = dir.resolve("fake-java");
     Files.writeString(fakeJava, "#!/bin/sh\necho \"fake-java: Error: could not reserve the heap (simulated)\" >&2\nexit 1\n");
     Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path config = config("worker: {java: " + yaml(fakeJava.toString()) + ", max_restarts: 2}", "", "sleep 0.005");
+    Path config = config(", java: " + yaml(fakeJava.toString()) + ", max_restarts: 2", "", "sleep 0.005");
 
     Finished f = LaunchHarness.run(dir, config.toString());
 

@@ -55,7 +55,7 @@ class FullDiskTest {
     Files.writeString(config, """
         name: full
         scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 5}
-        worker: {env: {RUN_GEN: "%d"}}
+        worker: {jvm_options: %s, env: {RUN_GEN: "%d"}}
         tasks:
           - name: a
             total_roi: {offset: [0, 0], shape: [600, 600]}
@@ -63,7 +63,7 @@ class FullDiskTest {
             write_roi: {offset: [0, 0], shape: [20, 20]}
             num_workers: 2
             process: {command: %s}
-        """.formatted(generation, yaml(logged(blockLog, body))));
+        """.formatted(LaunchHarness.WORKER_JVM_OPTIONS, generation, yaml(logged(blockLog, body))));
     return config;
   }
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * SIGTERM or SIGINT to the launcher in the middle of a run: it stops its workers, flushes the
  * checkpoint log, writes an interrupted summary and exits 130; a resume then finishes the run
- * without running any logged block again.
+ * without running any logged block again. Two chained tasks of 6 x 6 x 6 blocks: the signal
+ * comes after 150 of their 432 blocks, and the resumed launch runs the rest.
  */
 @Timeout(300)
 class InterruptTest {
@@ -44,24 +45,24 @@ class InterruptTest {
         name: interrupt
         run_dir: %s
         scheduler: {heartbeat_interval: 1s, heartbeat_liveness: 300, status_interval: 1s}
-        worker: {env: {RUN_GEN: "%d"}}
+        worker: {jvm_options: %s, env: {RUN_GEN: "%d"}}
         tasks:
           - name: predict
-            total_roi: {offset: [0, 0, 0], shape: [80, 80, 80]}
+            total_roi: {offset: [0, 0, 0], shape: [70, 70, 70]}
             read_roi: {offset: [-5, -5, -5], shape: [20, 20, 20]}
             write_roi: {offset: [0, 0, 0], shape: [10, 10, 10]}
             num_workers: 2
             max_retries: 0
             process: {command: %s}
           - name: relabel
-            total_roi: {offset: [0, 0, 0], shape: [80, 80, 80]}
+            total_roi: {offset: [0, 0, 0], shape: [70, 70, 70]}
             read_roi: {offset: [-5, -5, -5], shape: [20, 20, 20]}
             write_roi: {offset: [0, 0, 0], shape: [10, 10, 10]}
             upstream: [predict]
             num_workers: 2
             max_retries: 0
             process: {command: %s}
-        """.formatted(dir.resolve("run"), generation, command, command));
+        """.formatted(dir.resolve("run"), LaunchHarness.WORKER_JVM_OPTIONS, generation, command, command));
     return config;
   }
 

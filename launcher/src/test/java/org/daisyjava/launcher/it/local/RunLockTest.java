@@ -33,6 +33,7 @@ class RunLockTest {
         name: %s
         run_dir: %s
         scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 5}
+        worker: {jvm_options: %s}
         tasks:
           - name: a
             total_roi: {offset: [0, 0], shape: [60, 60]}
@@ -40,7 +41,7 @@ class RunLockTest {
             write_roi: {offset: [0, 0], shape: [10, 10]}
             num_workers: 2
             process: {command: %s}
-        """.formatted(name, runDir, yaml(logged(blockLog, body))));
+        """.formatted(name, runDir, LaunchHarness.WORKER_JVM_OPTIONS, yaml(logged(blockLog, body))));
     return config;
   }
 

@@ -42,8 +42,9 @@ class UserPathTest {
         name: user
         run_dir: %s
         scheduler: {heartbeat_interval: 200ms, heartbeat_liveness: 10, status_interval: 30s}
+        worker: {jvm_options: %s}
         tasks:
-        %s""".formatted(runDir(), tasks));
+        %s""".formatted(runDir(), LaunchHarness.WORKER_JVM_OPTIONS, tasks));
     return config;
   }
 
