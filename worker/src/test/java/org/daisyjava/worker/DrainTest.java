@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.BlockCode.Kind;
@@ -31,13 +32,8 @@ class DrainTest {
   void usr1HandsBackTheRunningBlockSaysGoodbyeAndExitsZero() throws Exception {
     try (FakeScheduler scheduler = new FakeScheduler()) {
       Path log = dir.resolve("worker.err");
-      Process worker = new ProcessBuilder("bash", "-c", "trap '' USR1; exec \"$@\"", "job-script",
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-              "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString())
-          .redirectOutput(dir.resolve("worker.out").toFile())
-          .redirectError(log.toFile())
-          .start();
+      Process worker = WorkerProcess.start(scheduler, dir,
+          List.of("bash", "-c", "trap '' USR1; exec \"$@\"", "job-script"));
       try {
         scheduler.welcome(BlockCode.of(Kind.COMMAND, "sleep 100"), null);
         scheduler.expect(Acquire.class);
@@ -70,14 +66,7 @@ class DrainTest {
   void theDrainClockDrainsTheWorkerWithoutASignal() throws Exception {
     try (FakeScheduler scheduler = new FakeScheduler()) {
       Path log = dir.resolve("worker.err");
-      Process worker = new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-              "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString(),
-              "--drain-after", "2s")
-          .redirectOutput(dir.resolve("worker.out").toFile())
-          .redirectError(log.toFile())
-          .start();
+      Process worker = WorkerProcess.start(scheduler, dir, List.of(), "--drain-after", "2s");
       try {
         scheduler.welcome(BlockCode.of(Kind.COMMAND, "sleep 100"), null);
         boolean sent = false;

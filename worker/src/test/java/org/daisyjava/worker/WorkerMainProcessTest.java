@@ -24,13 +24,7 @@ class WorkerMainProcessTest {
   void sigtermKillsTheRunningBlockSaysGoodbyeAndExitsPromptly() throws Exception {
     try (FakeScheduler scheduler = new FakeScheduler()) {
       Path log = dir.resolve("worker.err");
-      Process worker = new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-              "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString())
-          .redirectOutput(dir.resolve("worker.out").toFile())
-          .redirectError(log.toFile())
-          .start();
+      Process worker = WorkerProcess.start(scheduler, dir, List.of());
       try {
         scheduler.welcome(BlockCode.of(Kind.COMMAND, "sleep 100"), null);
         scheduler.expect(Acquire.class);

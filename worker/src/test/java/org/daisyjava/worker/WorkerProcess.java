@@ -1,0 +1,31 @@
+package org.daisyjava.worker;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * daisy-worker as its own process, as a job script starts it, serving task {@code t} of a
+ * {@link FakeScheduler}: stdout to {@code dir/worker.out}, stderr (its log) to {@code dir/worker.err}.
+ */
+final class WorkerProcess {
+  private WorkerProcess() {}
+
+  /**
+   * @param wrapper what runs the JVM (e.g. a shell that sets up signals and execs it), or empty
+   * @param options more daisy-worker options
+   */
+  static Process start(FakeScheduler scheduler, Path dir, List<String> wrapper, String... options)
+      throws IOException {
+    List<String> argv = new ArrayList<>(wrapper);
+    argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+        "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString()));
+    argv.addAll(List.of(options));
+    return new ProcessBuilder(argv)
+        .redirectOutput(dir.resolve("worker.out").toFile())
+        .redirectError(dir.resolve("worker.err").toFile())
+        .start();
+  }
+}
