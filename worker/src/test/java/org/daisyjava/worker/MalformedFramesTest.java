@@ -29,7 +29,7 @@ class MalformedFramesTest {
       scheduler.sendRaw(new byte[] {(byte) 0xff, 0, 1, 2});
       scheduler.sendRaw(utf8("not json at all"));
       scheduler.sendRaw(utf8("[1, 2, 3]"));
-      scheduler.sendRaw(utf8("{\"v\":2,\"type\":\"no_more_blocks\"}"));
+      scheduler.sendRaw(utf8("{\"v\":3,\"type\":\"no_more_blocks\"}")); // a version nobody speaks
       scheduler.sendRaw(utf8("{\"v\":1,\"type\":\"frobnicate\"}"));
       scheduler.sendRaw(utf8("{\"v\":1,\"type\":\"block\",\"block_id\":5}"));
       scheduler.sendRaw(utf8("{\"v\":1}"));

@@ -106,7 +106,7 @@ class SchedulerServerTest {
     try (RawWorker w = new RawWorker(server.port()); RawWorker stranger = new RawWorker(server.port())) {
       w.hello("a");
       w.sendRaw(new byte[] {0, 1, 2, (byte) 0xff});                     // not JSON
-      w.sendRaw("{\"v\":2,\"type\":\"acquire\"}");                      // another version
+      w.sendRaw("{\"v\":2,\"type\":\"acquire\"}");                      // batched: not in a v1 session
       w.sendRaw("{\"v\":1,\"type\":\"steal_blocks\"}");                 // unknown type
       w.sendRaw("{\"v\":1,\"type\":\"release\",\"block_id\":\"x\"}");   // mistyped field
       w.sendRaw("[1,2,3]");                                             // not an object
