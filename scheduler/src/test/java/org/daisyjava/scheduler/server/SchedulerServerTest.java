@@ -298,8 +298,11 @@ class SchedulerServerTest {
       assertInstanceOf(Message.Wait.class, answer, "a block was handed out during the shutdown");
       w.send(new Message.Goodbye("stopped"));                         // leaves holding held[2]
     }
+    // the snapshot is published by housekeeping: until one shows the release, it may still be
+    // the one from before the hello (no workers, nothing done)
     long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (server.snapshot().task("a").workers() > 0 && System.nanoTime() < until) {
+    while ((server.snapshot().task("a").workers() > 0 || server.snapshot().task("a").counts().completed() == 0)
+        && System.nanoTime() < until) {
       Thread.sleep(10);
     }
     var counts = server.snapshot().task("a").counts();
