@@ -484,9 +484,9 @@ public final class ClusterBackend implements Backend {
         .withEnv(task.env())
         .withSlots(WorkerSlots.of(config, task, grid));
     BatchCommon batch = grid.settings(task).common();
-    if (batch.walltime() != null && batch.walltime().minus(batch.effectiveDrain()).toSeconds() >= 1) {
+    if (batch.drainAfter() != null) {
       // the worker's own clock, in case the warning signal comes before the JVM can take it
-      cmd = cmd.withDrainAfter(batch.walltime().minus(batch.effectiveDrain()));
+      cmd = cmd.withDrainAfter(batch.drainAfter());
     }
     return new JobScripts(grid, config.name(), jobName, dir.root())
         .render(task, count, dir.logs(task.name()), cmd);

@@ -95,6 +95,18 @@ public record BatchCommon(
     return c;
   }
 
+  /**
+   * When a job's worker drains by its own clock ({@code --drain-after}): the walltime less the
+   * drain, or null without a walltime (the site's default is unknown here) or under a second.
+   */
+  public Duration drainAfter() {
+    if (walltime == null) {
+      return null;
+    }
+    Duration after = walltime.minus(effectiveDrain());
+    return after.toSeconds() >= 1 ? after : null;
+  }
+
   /** {@code drain:}, or the default of a few minutes capped at half the walltime. */
   public Duration effectiveDrain() {
     if (drain != null) {

@@ -77,4 +77,19 @@ class BatchCommonTest {
       assertThrows(ConfigException.class, () -> parse(bad), bad);
     }
   }
+
+  /** The worker's own drain clock: walltime less drain (the default drain: 5m, at most half). */
+  @Test
+  void theDrainClockIsTheWalltimeLessTheDrainAndAbsentWithoutAWalltime() throws Exception {
+    PipelineConfig c = parse("""
+        slurm: {time: 2h}
+        lsf: {walltime: 4m, drain: 1m}
+        """);
+    assertEquals(java.time.Duration.ofMinutes(115), c.task("a").batch().get(SlurmSettings.SECTION).common().drainAfter());
+    assertEquals(java.time.Duration.ofMinutes(3), c.task("a").batch().get(LsfSettings.SECTION).common().drainAfter());
+    PipelineConfig shortWalltime = parse("slurm: {time: 2m}");
+    assertEquals(java.time.Duration.ofMinutes(1),
+        shortWalltime.task("a").batch().get(SlurmSettings.SECTION).common().drainAfter(), "half the walltime");
+    assertNull(parse("slurm: {drain: 10m}").task("a").batch().get(SlurmSettings.SECTION).common().drainAfter());
+  }
 }
