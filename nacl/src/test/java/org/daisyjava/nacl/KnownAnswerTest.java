@@ -1,0 +1,128 @@
+package org.daisyjava.nacl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** The published test vectors of the primitives, and the refusal of small-order points. */
+class KnownAnswerTest {
+  private static byte[] hex(String s) {
+    return HexFormat.of().parseHex(s);
+  }
+
+  /** RFC 7748 §5.2, the first of the two single-step vectors. */
+  @Test
+  void x25519OfRfc7748() {
+    byte[] out = new byte[32];
+    X25519.scalarMult(out, hex("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
+        hex("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"));
+    assertArrayEquals(hex("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"), out);
+  }
+
+  /** RFC 7748 §6.1: Alice's and Bob's public keys and their shared secret. */
+  @Test
+  void diffieHellmanOfRfc7748() {
+    byte[] alice = hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+    byte[] bob = hex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+    byte[] alicePublic = new byte[32];
+    byte[] bobPublic = new byte[32];
+    X25519.scalarMultBase(alicePublic, alice);
+    X25519.scalarMultBase(bobPublic, bob);
+    assertArrayEquals(hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"), alicePublic);
+    assertArrayEquals(hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"), bobPublic);
+    byte[] shared = new byte[32];
+    X25519.scalarMult(shared, alice, bobPublic);
+    assertArrayEquals(hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"), shared);
+  }
+
+  /** RFC 8439 §2.5.2. */
+  @Test
+  void poly1305OfRfc8439() {
+    byte[] key = hex("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
+    byte[] message = "Cryptographic Forum Research Group".getBytes(StandardCharsets.US_ASCII);
+    byte[] tag = new byte[16];
+    Poly1305.mac(tag, 0, message, 0, message.length, key, 0);
+    assertArrayEquals(hex("a8061dc1305136c6c22b8baf0c0127a9"), tag);
+  }
+
+  /**
+   * Poly1305 where h lands at or just above p = 2^130 − 5 before the final reduction (the
+   * branch-free selection of h − p), checked against the definition computed with BigInteger.
+   */
+  @Test
+  void poly1305AgreesWithItsDefinition() {
+    java.util.Random random = new java.util.Random(23);
+    BigInteger p = BigInteger.ONE.shiftLeft(130).subtract(BigInteger.valueOf(5));
+    for (int i = 0; i < 2000; i++) {
+      byte[] key = new byte[32];
+      random.nextBytes(key);
+      if (i % 3 == 0) {
+        Arrays.fill(key, 0, 16, (byte) 0xff); // r as large as clamping allows
+      }
+      int length = random.nextInt(80);
+      byte[] m = new byte[length];
+      random.nextBytes(m);
+      if (i % 5 == 0) {
+        Arrays.fill(m, (byte) 0xff);
+      }
+      byte[] tag = new byte[16];
+      Poly1305.mac(tag, 0, m, 0, length, key, 0);
+
+      byte[] rBytes = Arrays.copyOf(key, 16);
+      for (int j : new int[] {3, 7, 11, 15}) {
+        rBytes[j] &= 15;
+      }
+      for (int j : new int[] {4, 8, 12}) {
+        rBytes[j] &= (byte) 252;
+      }
+      BigInteger r = littleEndian(rBytes);
+      BigInteger h = BigInteger.ZERO;
+      for (int at = 0; at < length; at += 16) {
+        int n = Math.min(16, length - at);
+        byte[] chunk = Arrays.copyOfRange(m, at, at + n + 1);
+        chunk[n] = 1;
+        h = h.add(littleEndian(chunk)).multiply(r).mod(p);
+      }
+      BigInteger expected = h.add(littleEndian(Arrays.copyOfRange(key, 16, 32))).mod(BigInteger.ONE.shiftLeft(128));
+      assertEquals(expected, littleEndian(tag), "case " + i);
+    }
+  }
+
+  private static BigInteger littleEndian(byte[] b) {
+    byte[] big = new byte[b.length];
+    for (int i = 0; i < b.length; i++) {
+      big[i] = b[b.length - 1 - i];
+    }
+    return new BigInteger(1, big);
+  }
+
+  /**
+   * A point of small order gives an all-zero secret the peer knows without any key; the box key
+   * is then random (two tries differ, neither is the key of the zero secret) and -1 is returned.
+   */
+  @Test
+  void smallOrderPointsGiveNoKnownKey() {
+    byte[] sk = hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+    byte[] keyOfZero = new byte[32];
+    Salsa20.hsalsa20(keyOfZero, new byte[32], new byte[16], 0);
+    for (String point : new String[] {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // p - 1
+        "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"}) {
+      byte[] first = new byte[32];
+      byte[] second = new byte[32];
+      assertEquals(-1, Box.beforenm(first, hex(point), sk), point);
+      assertEquals(-1, Box.beforenm(second, hex(point), sk), point);
+      assertNotEquals(HexFormat.of().formatHex(first), HexFormat.of().formatHex(second), "a fresh random key each time");
+      assertFalse(Arrays.equals(keyOfZero, first), "not the key of the zero secret");
+    }
+  }
+}
