@@ -53,6 +53,7 @@ public final class SchedulingState {
   private final BlockSink readyIfUnblocked = this::readyIfUnblocked;
   private final BlockSink decrementDone = this::decrementDone;
   private final BlockSink countUnfinishedDownstream = this::countUnfinishedDownstream;
+  private final BlockSink clearFlagIfNotDone = this::clearFlagIfNotDone;
 
   /**
    * With no limit on blocks failed for good: every block is tried.
@@ -284,13 +285,16 @@ public final class SchedulingState {
       return;
     }
     scratchFlag[0] = true;
-    upstreamWalk.upstream(t, d, (ut, u) -> {
-      if (scratchFlag[0] && !tasks[ut].doneWaiting.containsKey(u) && !tasks[ut].isResumed(u)) {
-        scratchFlag[0] = false;
-      }
-    });
+    upstreamWalk.upstream(t, d, clearFlagIfNotDone);
     if (scratchFlag[0] && tasks[t].abandonReason == null) {
       tasks[t].ready.addLast(d);
+    }
+  }
+
+  /** Clears the scratch flag if upstream block {@code u} is done neither now nor earlier. */
+  private void clearFlagIfNotDone(int ut, long u) {
+    if (scratchFlag[0] && !tasks[ut].doneWaiting.containsKey(u) && !tasks[ut].isResumed(u)) {
+      scratchFlag[0] = false;
     }
   }
 
