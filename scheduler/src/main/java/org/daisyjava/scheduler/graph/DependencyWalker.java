@@ -21,6 +21,8 @@ public final class DependencyWalker {
   private final long[] second;
   /** The position in the box of ranges (other task). */
   private final long[] pos;
+  /** The block's grid index mod stride: its level's digits. */
+  private final long[] residue;
   private boolean walking;
 
   DependencyWalker(DependencyGraph graph) {
@@ -33,6 +35,7 @@ public final class DependencyWalker {
     first = new long[dims];
     second = new long[dims];
     pos = new long[dims];
+    residue = new long[dims];
   }
 
   /** Calls {@code sink} with every block that must finish before this block may start. */
@@ -54,11 +57,11 @@ public final class DependencyWalker {
     walking = true;
     try {
       g.gridIndex(id, k);
-      long level = g.level(k);
+      long level = g.level(k, residue);
       if (upstream) {
-        g.sameTaskUpstream(k, level, first, second, task, sink);
+        g.sameTaskUpstream(k, residue, level, first, second, task, sink);
       } else {
-        g.sameTaskDownstream(k, level, first, second, task, sink);
+        g.sameTaskDownstream(k, residue, level, first, second, task, sink);
       }
       for (int other : upstream ? graph.upstreamOf(task) : graph.downstreamOf(task)) {
         overlapping(g, upstream, graph.grid(other), other, sink);
