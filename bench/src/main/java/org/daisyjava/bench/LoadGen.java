@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * keeps the run directory (logs), {@code -Dloadgen.plain=true} runs without CURVE, {@code
  * -Dloadgen.unsized=true} does not tell the scheduler how many workers to expect, {@code
  * -Dloadgen.protocol=2} has the simulated workers speak protocol version 2 (batched leases; default
- * 1).
+ * 1), {@code -Dloadgen.jitterMs=J} spreads the first connects uniformly over J ms as the worker
+ * of a job array does ({@code ConnectJitter}: up to 2000 ms; default 0, a storm).
  */
 public final class LoadGen {
   private LoadGen() {}
@@ -106,7 +107,8 @@ public final class LoadGen {
         argv.addAll(List.of(shardJvm.trim().split("\\s+")));
       }
       argv.addAll(List.of("-Dloadgen.ioThreads=" + Integer.getInteger("loadgen.ioThreads", 1),
-          "-Dloadgen.protocol=" + Integer.getInteger("loadgen.protocol", 1), "-cp", cp,
+          "-Dloadgen.protocol=" + Integer.getInteger("loadgen.protocol", 1),
+          "-Dloadgen.jitterMs=" + Integer.getInteger("loadgen.jitterMs", 0), "-cp", cp,
           LoadShard.class.getName(), endpoint, dir.resolve("worker.key").toString(), Integer.toString(from),
           Integer.toString(to - from), System.getProperty("loadgen.threads", "2"),
           System.getProperty("loadgen.prefetch", "4")));

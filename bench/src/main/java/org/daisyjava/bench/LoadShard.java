@@ -53,6 +53,11 @@ public final class LoadShard {
       .getBytes(StandardCharsets.US_ASCII);
   /** Offer protocol version 2 ({@code -Dloadgen.protocol=2}); else version 1, as before. */
   private static final boolean OFFER_V2 = Integer.getInteger("loadgen.protocol", 1) == 2;
+  /**
+   * First connects spread uniformly over this many ms after "go" ({@code -Dloadgen.jitterMs}), as
+   * the worker of a job array spreads its own ({@code ConnectJitter}); 0: all at once.
+   */
+  private static final long JITTER_NANOS = Integer.getInteger("loadgen.jitterMs", 0) * 1_000_000L;
 
   private final AtomicLong blocks = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -167,16 +172,26 @@ public final class LoadShard {
     }
 
     void run() {
-      long pid = ProcessHandle.current().pid();
+      long start = System.nanoTime();
+      // when each worker connects: all at once, or in a random order spread over the jitter
+      long[] connectAt = new long[sockets.length];
+      java.util.Random random = new java.util.Random(firstIndex);
       for (int i = 0; i < sockets.length; i++) {
-        sockets[i].connect(endpoint);
-        send(i, MessageCodec.encode(new Message.Hello("bench", "sim-" + (firstIndex + i), "loadgen", pid, null,
-            null, 1, 0, OFFER_V2 ? ProtocolVersion.V2 : ProtocolVersion.V1)));
-        phase[i] = Phase.HELLO_SENT;
+        connectAt[i] = start + (JITTER_NANOS == 0 ? 0 : (long) (random.nextDouble() * JITTER_NANOS));
       }
+      Integer[] order = new Integer[sockets.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> connectAt[i]));
+      int connected = 0;
       long lastSweep = System.nanoTime();
       while (remaining > 0 && !stopRequested) {
-        poller.poll(50);
+        for (long now = System.nanoTime(); connected < order.length && connectAt[order[connected]] <= now;
+            connected++) {
+          connect(order[connected]);
+        }
+        poller.poll(connected < order.length ? 1 : 50);
         for (int i = 0; i < sockets.length; i++) {
           if (phase[i] == Phase.DONE && poller.pollin(i)) {
             // answers to acquires still outstanding after no_more_blocks: read and drop them, or
@@ -203,6 +218,13 @@ public final class LoadShard {
           }
         }
       }
+    }
+
+    private void connect(int i) {
+      sockets[i].connect(endpoint);
+      send(i, MessageCodec.encode(new Message.Hello("bench", "sim-" + (firstIndex + i), "loadgen",
+          ProcessHandle.current().pid(), null, null, 1, 0, OFFER_V2 ? ProtocolVersion.V2 : ProtocolVersion.V1)));
+      phase[i] = Phase.HELLO_SENT;
     }
 
     /** Called when the driver has stopped: workers that never finished. */
