@@ -42,7 +42,11 @@ import org.daisyjava.launcher.run.WorkerKeys;
 import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.scheduler.graph.DependencyWalker;
 import org.daisyjava.scheduler.graph.TaskGeometry;
+import org.daisyjava.scheduler.checkpoint.CheckpointLog;
+import org.daisyjava.scheduler.checkpoint.DurabilityListener;
+import org.daisyjava.scheduler.checkpoint.Outcome;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
+import org.daisyjava.scheduler.server.DoneRecorder;
 import org.daisyjava.scheduler.server.SchedulerServer;
 import org.daisyjava.scheduler.server.ServerObserver;
 import org.daisyjava.scheduler.server.ServerSettings;
@@ -112,7 +116,9 @@ import org.zeromq.ZMQ;
  * each repeat so that the machine's load hits all alike.
  *
  * <p>Arguments: {@code [pairs, default 2000] [repeats, default 3]}; {@code -Dlatency.plain=true}
- * without CURVE; {@code -Dlatency.nolog=true} without the checkpoint log (to see its share; not
+ * without CURVE; {@code -Dlatency.syncIntervalMs=N} the log's forces at least N ms apart instead of
+ * the default {@code CheckpointLog.DEFAULT_SYNC_INTERVAL} (2 ms; to see what pacing costs); {@code
+ * -Dlatency.nolog=true} without the checkpoint log (to see its share; not
  * what a run does); {@code -Dlatency.schedulerJvm} extra options of the scheduler's JVM; {@code
  * -Dlatency.cases=v1,v2,v1+idle,v2+idle} which cases.
  */
@@ -129,8 +135,25 @@ public final class LatencyBench {
   /** One case: a protocol version and how many idle sessions are connected beside the two workers. */
   private record Case(String name, ProtocolVersion version, int idle) {}
 
-  /** One run's measurements in nanoseconds, sorted. */
-  private record Run(long[] latency, long[] rtt, String schedulerResult) {}
+  /** The measured pairs in order: the block released, and the workers' stamps (nanoTime). */
+  private record Pairs(long[] block, long[] t0, long[] t1, long[] t2) {}
+
+  /**
+   * One run's measurements in nanoseconds, each sorted: the latency, the upstream worker's round
+   * trip, and the latency's four legs (see {@link #LEGS}).
+   */
+  private record Run(long[] latency, long[] rtt, long[][] legs, String schedulerResult) {}
+
+  /**
+   * The legs of the latency, from stamps of both sides ({@code System.nanoTime} is the system's
+   * monotonic clock on Linux, the same in every process of the machine): the worker's send until
+   * the loop has read and decoded the release (ZeroMQ, CURVE, the loop waking); until the loop
+   * counts the block done (the record appended, the log's writer waking, writing and forcing it,
+   * waking the loop); until the loop hands out the downstream block; until the downstream worker
+   * has it (ZeroMQ, CURVE, the worker waking). Stamped by a {@link ServerObserver} on the loop,
+   * which a run has as well (the launcher's block map).
+   */
+  private static final String[] LEGS = {"to loop", "log", "hand-out", "to worker"};
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--scheduler")) {
@@ -151,7 +174,8 @@ public final class LatencyBench {
     System.out.printf("dependency latency: release of an upstream block -> its only downstream block"
         + " received; %s, %s, %d pairs one at a time (+%d warm-up), settle %d ms; load average %s%n",
         plain ? "plain" : "CURVE", Boolean.getBoolean("latency.nolog") ? "NO checkpoint log"
-        : "durable checkpoint log", pairs, warmup, Integer.getInteger("latency.settleMs", 0), loadAverage());
+        : "durable checkpoint log" + (System.getProperty("latency.syncIntervalMs") == null ? ""
+        : " (forces >= " + Integer.getInteger("latency.syncIntervalMs") + " ms apart)"), pairs, warmup, Integer.getInteger("latency.settleMs", 0), loadAverage());
     Map<Case, List<Run>> runs = new LinkedHashMap<>();
     for (int r = 0; r < repeats; r++) {
       for (Case c : cases) {
@@ -159,6 +183,7 @@ public final class LatencyBench {
         runs.computeIfAbsent(c, k -> new ArrayList<>()).add(run);
         System.out.printf("  %-16s latency %s | rtt %s | %s%n", c.name(), percentiles(run.latency()),
             percentiles(run.rtt()), run.schedulerResult());
+        System.out.printf("  %-16s legs (p50/p90 ms): %s%n", "", legs(run.legs()));
       }
     }
     System.out.printf("summary, min/median/max over %d runs of each percentile (ms), load average %s:%n",
@@ -167,6 +192,11 @@ public final class LatencyBench {
       System.out.printf("  %-16s latency %s%n", e.getKey().name(),
           acrossRuns(e.getValue().stream().map(Run::latency).toList()));
       System.out.printf("  %-16s rtt     %s%n", "", acrossRuns(e.getValue().stream().map(Run::rtt).toList()));
+      for (int leg = 0; leg < LEGS.length; leg++) {
+        int l = leg;
+        System.out.printf("  %-16s %-9s p50 %s%n", "", LEGS[leg],
+            acrossRuns(e.getValue().stream().map(r -> r.legs()[l]).toList(), 0.5));
+      }
     }
   }
 
@@ -181,6 +211,9 @@ public final class LatencyBench {
       argv.addAll(List.of(extra.trim().split("\\s+")));
     }
     int blocks = warmup + pairs + DEPTH;
+    if (System.getProperty("latency.syncIntervalMs") != null) {
+      argv.add("-Dlatency.syncIntervalMs=" + Integer.getInteger("latency.syncIntervalMs"));
+    }
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), LatencyBench.class.getName(),
         "--scheduler", dir.toString(), Integer.toString(blocks), Boolean.toString(plain),
         Boolean.toString(Boolean.getBoolean("latency.nolog")), Integer.toString(2 + c.idle())));
@@ -191,7 +224,7 @@ public final class LatencyBench {
       String portLine = expect(schedOut, "port ", dir);
       String endpoint = "tcp://127.0.0.1:" + portLine.split(" ")[1];
       WorkerSecurity security = WorkerKeyFile.read(Files.readString(dir.resolve("worker.key")));
-      Run run;
+      Pairs run;
       try (IdleSessions idlers = new IdleSessions(endpoint, security, c.idle());
           SimWorker up = new SimWorker(endpoint, security, UP, c.version());
           SimWorker down = new SimWorker(endpoint, security, DOWN, c.version())) {
@@ -205,6 +238,8 @@ public final class LatencyBench {
       in.flush();
       String result = expect(schedOut, "result ", dir).substring("result ".length());
       sched.waitFor();
+      Path stamps = dir.resolve("stamps");
+      List<String> stampLines = Files.readAllLines(stamps);
       if (result.contains("dropped 0, lost 0,")) {
         try (Stream<Path> files = Files.walk(dir)) { // kept otherwise: its scheduler.err says why
           files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -212,7 +247,7 @@ public final class LatencyBench {
       } else {
         result += " (kept " + dir + ")";
       }
-      return new Run(run.latency(), run.rtt(), result);
+      return measure(run, stampLines, result);
     } finally {
       sched.destroy();
       sched.waitFor(10, TimeUnit.SECONDS);
@@ -225,7 +260,7 @@ public final class LatencyBench {
    * stamped when it happens, whichever comes first; this thread only starts each pair once both
    * have finished the one before.
    */
-  private static Run pairs(SimWorker up, SimWorker down, int pairs, int warmup) throws Exception {
+  private static Pairs pairs(SimWorker up, SimWorker down, int pairs, int warmup) throws Exception {
     int settleMs = Integer.getInteger("latency.settleMs", 0);
     int n = warmup + pairs;
     up.hello();
@@ -307,15 +342,40 @@ public final class LatencyBench {
     }
     upThread.join();
     downThread.join();
-    long[] latency = new long[pairs];
-    long[] rtt = new long[pairs];
-    for (int i = 0; i < pairs; i++) {
-      latency[i] = t1[warmup + i] - t0[warmup + i];
-      rtt[i] = t2[warmup + i] - t0[warmup + i];
+    return new Pairs(Arrays.copyOfRange(released, warmup, n), Arrays.copyOfRange(t0, warmup, n),
+        Arrays.copyOfRange(t1, warmup, n), Arrays.copyOfRange(t2, warmup, n));
+  }
+
+  /** The run's figures from the workers' stamps and the scheduler's ({@code block read done start} lines). */
+  private static Run measure(Pairs p, List<String> stampLines, String result) throws IOException {
+    Map<Long, long[]> byBlock = new HashMap<>();
+    for (String line : stampLines) {
+      String[] f = line.split(" ");
+      byBlock.put(Long.parseLong(f[0]), new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]),
+          Long.parseLong(f[3])});
+    }
+    int n = p.block().length;
+    long[] latency = new long[n];
+    long[] rtt = new long[n];
+    long[][] legs = new long[LEGS.length][n];
+    for (int i = 0; i < n; i++) {
+      latency[i] = p.t1()[i] - p.t0()[i];
+      rtt[i] = p.t2()[i] - p.t0()[i];
+      long[] s = byBlock.get(p.block()[i]);
+      if (s == null) {
+        throw new IOException("the scheduler has no stamps of block " + p.block()[i]);
+      }
+      legs[0][i] = s[0] - p.t0()[i];
+      legs[1][i] = s[1] - s[0];
+      legs[2][i] = s[2] - s[1];
+      legs[3][i] = p.t1()[i] - s[2];
     }
     Arrays.sort(latency);
     Arrays.sort(rtt);
-    return new Run(latency, rtt, "");
+    for (long[] leg : legs) {
+      Arrays.sort(leg);
+    }
+    return new Run(latency, rtt, legs, result);
   }
 
   // ------------------------------------------------------------------ simulated workers
@@ -625,17 +685,48 @@ public final class LatencyBench {
           new TaskGeometry(DOWN, total, block, block, Fit.VALID, false, List.of(UP))));
       checkOnlyUpstream(graph, blocks);
       SchedulingState state = new SchedulingState(graph, new int[] {0, 0}, null);
-      CheckpointRecorder log = CheckpointRecorder.create(dir.resolve("checkpoint.log"), "latency".getBytes());
+      String interval = System.getProperty("latency.syncIntervalMs");
+      CheckpointRecorder realLog = interval != null ? null
+          : CheckpointRecorder.create(dir.resolve("checkpoint.log"), "latency".getBytes());
+      IntervalRecorder otherLog = interval == null ? null
+          : new IntervalRecorder(dir.resolve("checkpoint.log"), Duration.ofMillis(Long.parseLong(interval)));
       WorkerKeys keys = WorkerKeys.generate(plain ? Encryption.OFF : Encryption.CURVE);
       Files.writeString(dir.resolve("worker.key"), keys.workerFileText());
       TaskSettings noop = new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null);
       SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0,
           Duration.ofSeconds(1), 5, keys.server(), dir.toString(), List.of(noop, noop), expected),
-          nolog ? null : log);
-      log.attach(server);
+          nolog ? null : realLog != null ? realLog : otherLog);
+      if (realLog != null) {
+        realLog.attach(server);
+      } else {
+        otherLog.server.set(server);
+      }
+      long[][] stamps = new long[3][(int) blocks]; // see LEGS; written on the loop, read after it ended
       server.observe(new ServerObserver() {
         // the loop's thread only
         private final Map<Long, long[]> seen = new HashMap<>();
+
+        @Override
+        public void blockEnded(int task, long block, long worker, int attempt, long runNanos, Ending ending,
+            String error) {
+          if (task == 0 && ending == Ending.SUCCEEDED) {
+            stamps[0][(int) block] = System.nanoTime(); // the release was read and decoded
+          }
+        }
+
+        @Override
+        public void blockDone(int task, long block, boolean skipped) {
+          if (task == 0) {
+            stamps[1][(int) block] = System.nanoTime(); // durable: counted done
+          }
+        }
+
+        @Override
+        public void blockStarted(int task, long block, long worker, int attempt) {
+          if (task == 1) {
+            stamps[2][(int) block] = System.nanoTime(); // handed out, just before it is sent
+          }
+        }
 
         @Override
         public void workerJoined(long worker, int task, String name, String host, long pid, String job,
@@ -676,14 +767,63 @@ public final class LatencyBench {
         }
       }
       server.close();
-      log.close();
+      if (realLog != null) {
+        realLog.close();
+      } else {
+        otherLog.log.close();
+      }
       ServerSnapshot s = server.snapshot(); // the last one, published when the loop ended
+      StringBuilder lines = new StringBuilder();
+      for (int k = 0; k < blocks; k++) {
+        if (stamps[0][k] != 0 && stamps[1][k] != 0 && stamps[2][k] != 0) {
+          lines.append(k).append(' ').append(stamps[0][k]).append(' ').append(stamps[1][k]).append(' ')
+              .append(stamps[2][k]).append('\n');
+        }
+      }
+      Files.writeString(dir.resolve("stamps"), lines);
       System.out.printf("result done %d+%d, dropped %d, lost %d, loop CPU %d ms%n",
           s.tasks().get(0).counts().completed(), s.tasks().get(1).counts().completed(),
           s.peers().droppedMessages(), s.tasks().get(0).workersLost() + s.tasks().get(1).workersLost(),
           loopCpu / 1_000_000);
       System.out.flush();
       System.exit(0);
+    }
+
+    /**
+     * The checkpoint log with a sync interval other than the default ({@code
+     * -Dlatency.syncIntervalMs}, to measure what the pacing of forces costs the latency): the same
+     * glue as {@link CheckpointRecorder}, which always uses the default.
+     */
+    private static final class IntervalRecorder implements DoneRecorder {
+      final AtomicReference<SchedulerServer> server = new AtomicReference<>();
+      final CheckpointLog log;
+
+      IntervalRecorder(Path file, Duration interval) throws IOException {
+        log = CheckpointLog.create(file, "latency".getBytes(), new DurabilityListener() {
+          @Override
+          public void durable(long upToSequence) {
+            SchedulerServer s = server.get();
+            if (s != null) {
+              s.durable(upToSequence);
+            }
+          }
+
+          @Override
+          public void failed(IOException cause) {
+            System.err.println("checkpoint log failed: " + cause);
+          }
+        }, interval);
+      }
+
+      @Override
+      public long record(int task, long blockId, boolean skipped) {
+        return log.append(task, blockId, skipped ? Outcome.SKIPPED : Outcome.SUCCESS);
+      }
+
+      @Override
+      public void flush() {
+        log.flush();
+      }
     }
 
     /** Fails unless {@code down}'s block k has exactly one upstream block, {@code up}'s k, and {@code up}'s none. */
@@ -716,20 +856,25 @@ public final class LatencyBench {
         ms(rank(sorted, 0.9)), ms(rank(sorted, 0.99)), ms(sorted[sorted.length - 1]));
   }
 
+  private static String legs(long[][] legs) {
+    StringBuilder b = new StringBuilder();
+    for (int leg = 0; leg < LEGS.length; leg++) {
+      b.append(String.format("%s%s %.3f/%.3f", leg == 0 ? "" : ", ", LEGS[leg], ms(rank(legs[leg], 0.5)),
+          ms(rank(legs[leg], 0.9))));
+    }
+    return b.toString();
+  }
+
   /** For each percentile, min/median/max of its value over the runs. */
   private static String acrossRuns(List<long[]> runs) {
-    StringBuilder b = new StringBuilder();
-    String[] names = {"min", "p50", "p90", "p99", "max"};
-    double[] qs = {0, 0.5, 0.9, 0.99, 1};
-    for (int q = 0; q < qs.length; q++) {
-      double[] v = new double[runs.size()];
-      for (int r = 0; r < v.length; r++) {
-        v[r] = ms(rank(runs.get(r), qs[q]));
-      }
-      Arrays.sort(v);
-      b.append(String.format("%s %.3f/%.3f/%.3f  ", names[q], v[0], v[v.length / 2], v[v.length - 1]));
-    }
-    return b.toString().trim();
+    return String.format("min %s  p50 %s  p90 %s  p99 %s  max %s", acrossRuns(runs, 0), acrossRuns(runs, 0.5),
+        acrossRuns(runs, 0.9), acrossRuns(runs, 0.99), acrossRuns(runs, 1));
+  }
+
+  /** Min/median/max over the runs of percentile {@code q}, in ms. */
+  private static String acrossRuns(List<long[]> runs, double q) {
+    double[] v = runs.stream().mapToDouble(r -> ms(rank(r, q))).sorted().toArray();
+    return String.format("%.3f/%.3f/%.3f", v[0], v[v.length / 2], v[v.length - 1]);
   }
 
   /** The nearest-rank percentile {@code q} (0 = min, 1 = max) of sorted values. */
