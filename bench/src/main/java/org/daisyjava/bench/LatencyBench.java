@@ -102,12 +102,14 @@ import org.zeromq.ZMQ;
  * Each worker has a thread of its own, blocked in a receive on its socket (a worker process's
  * loop), so both arrivals are stamped when they happen; a third thread starts each pair once
  * both have finished the one before.
- * The downstream block becomes ready only once the release's checkpoint record is durable (a
+ *
+ * <p>The downstream block becomes ready only once the release's checkpoint record is durable (a
  * block counts as done only then; see {@code CheckpointLog}), so the latency holds: the loop
  * reading the release, the log's writer writing and forcing the record (group commit, forces at
  * least {@code CheckpointLog.DEFAULT_SYNC_INTERVAL} apart), its wake-up of the loop, the loop
  * handing out the block, and ZeroMQ with CURVE both ways. With settle 0 the downstream worker's own
  * release (also logged) was read just before, so its force may still run — as in a busy pipeline.
+ * Each run also prints the latency's four legs ({@link #LEGS}) from the scheduler's own stamps.
  *
  * <p>The first {@code -Dlatency.warmup} pairs (default 300) are not counted (JIT). Cases: protocol
  * versions 1 and 2, each alone and with {@code -Dlatency.idle} (default 100) extra sessions
@@ -118,8 +120,8 @@ import org.zeromq.ZMQ;
  * <p>Arguments: {@code [pairs, default 2000] [repeats, default 3]}; {@code -Dlatency.plain=true}
  * without CURVE; {@code -Dlatency.syncIntervalMs=N} the log's forces at least N ms apart instead of
  * the default {@code CheckpointLog.DEFAULT_SYNC_INTERVAL} (2 ms; to see what pacing costs); {@code
- * -Dlatency.nolog=true} without the checkpoint log (to see its share; not
- * what a run does); {@code -Dlatency.schedulerJvm} extra options of the scheduler's JVM; {@code
+ * -Dlatency.nolog=true} without the checkpoint log (to see its share; not what a run does); {@code
+ * -Dlatency.schedulerJvm} extra options of the scheduler's JVM; {@code
  * -Dlatency.cases=v1,v2,v1+idle,v2+idle} which cases.
  */
 public final class LatencyBench {
