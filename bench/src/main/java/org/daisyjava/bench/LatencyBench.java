@@ -173,11 +173,13 @@ public final class LatencyBench {
           c.endsWith("+idle") ? idle : 0));
     }
     boolean plain = Boolean.getBoolean("latency.plain");
+    String log = Boolean.getBoolean("latency.nolog") ? "NO checkpoint log" : "durable checkpoint log"
+        + (System.getProperty("latency.syncIntervalMs") == null ? ""
+        : " (forces >= " + Integer.getInteger("latency.syncIntervalMs") + " ms apart)");
     System.out.printf("dependency latency: release of an upstream block -> its only downstream block"
         + " received; %s, %s, %d pairs one at a time (+%d warm-up), settle %d ms; load average %s%n",
-        plain ? "plain" : "CURVE", Boolean.getBoolean("latency.nolog") ? "NO checkpoint log"
-        : "durable checkpoint log" + (System.getProperty("latency.syncIntervalMs") == null ? ""
-        : " (forces >= " + Integer.getInteger("latency.syncIntervalMs") + " ms apart)"), pairs, warmup, Integer.getInteger("latency.settleMs", 0), loadAverage());
+        plain ? "plain" : "CURVE", log, pairs, warmup, Integer.getInteger("latency.settleMs", 0),
+        loadAverage());
     Map<Case, List<Run>> runs = new LinkedHashMap<>();
     for (int r = 0; r < repeats; r++) {
       for (Case c : cases) {
@@ -419,7 +421,8 @@ public final class LatencyBench {
         if (decode(frame) instanceof Message.Welcome w) {
           session = w.sessionVersion();
           if (session != offered) {
-            throw new IOException(task + ": offered protocol version " + offered.number() + ", got " + session.number());
+            throw new IOException(task + ": offered protocol version " + offered.number() + ", got "
+                + session.number());
           }
           socket.setReceiveTimeOut(HANG_GUARD_MS);
           return;
@@ -828,7 +831,7 @@ public final class LatencyBench {
       }
     }
 
-    /** Fails unless {@code down}'s block k has exactly one upstream block, {@code up}'s k, and {@code up}'s none. */
+    /** Fails unless block k of {@code down} has one upstream block, k of {@code up}, and those have none. */
     private static void checkOnlyUpstream(DependencyGraph graph, long blocks) {
       DependencyWalker walker = graph.walker();
       long[] seen = new long[3];
@@ -841,7 +844,8 @@ public final class LatencyBench {
           seen[2] = upId;
         });
         if (seen[0] != 1 || seen[1] != 0 || seen[2] != id) {
-          throw new IllegalStateException("block " + id + " of " + DOWN + " has " + seen[0] + " upstream blocks");
+          throw new IllegalStateException("block " + id + " of " + DOWN + " has " + seen[0]
+              + " upstream blocks");
         }
         walker.upstream(0, id, (task, upId) -> seen[0]++);
         if (seen[0] != 1) {
@@ -854,8 +858,8 @@ public final class LatencyBench {
   // ------------------------------------------------------------------ output
 
   private static String percentiles(long[] sorted) {
-    return String.format("min %.3f p50 %.3f p90 %.3f p99 %.3f max %.3f ms", ms(sorted[0]), ms(rank(sorted, 0.5)),
-        ms(rank(sorted, 0.9)), ms(rank(sorted, 0.99)), ms(sorted[sorted.length - 1]));
+    return String.format("min %.3f p50 %.3f p90 %.3f p99 %.3f max %.3f ms", ms(sorted[0]),
+        ms(rank(sorted, 0.5)), ms(rank(sorted, 0.9)), ms(rank(sorted, 0.99)), ms(sorted[sorted.length - 1]));
   }
 
   private static String legs(long[][] legs) {
@@ -913,6 +917,7 @@ public final class LatencyBench {
         return line;
       }
     }
-    throw new IOException("the scheduler ended before it said '" + key.trim() + "'; see " + dir.resolve("scheduler.err"));
+    throw new IOException("the scheduler ended before it said '" + key.trim() + "'; see "
+        + dir.resolve("scheduler.err"));
   }
 }
