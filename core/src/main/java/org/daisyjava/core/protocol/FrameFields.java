@@ -421,8 +421,10 @@ final class FrameFields {
   }
 
   /**
-   * Passes over the value that starts with {@code t}, decoding its strings (the parser would
-   * otherwise skip them unchecked) so that bytes that are not UTF-8 fail here as anywhere else.
+   * Passes over the value that starts with {@code t}, decoding its strings as the tree model did,
+   * so that the verdict on bytes that are not UTF-8 cannot depend on whether a field is known
+   * (Jackson's own skipping checks the same byte patterns today; this keeps it so for unknown
+   * fields, which are rare, at the price of decoding them into the parser's buffer).
    */
   private static void skip(JsonParser p, JsonToken t) throws IOException {
     if (t == JsonToken.VALUE_STRING) {
