@@ -2,6 +2,7 @@ package org.daisyjava.core.protocol;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.JsonParseException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ final class FrameFields {
   }
 
   /**
-   * Every field the codec reads. The first {@link #ENTRY_FIELDS} may also appear in an entry of
+   * Every field of the protocol: the encoder writes these names, the decoder reads them. The first {@link #ENTRY_FIELDS} may also appear in an entry of
    * {@code blocks}; the rest only at the top of a frame (in an entry they are unknown fields).
    */
   enum Field {
@@ -110,12 +111,15 @@ final class FrameFields {
 
     /** The name on the wire. */
     final String wire;
+    /** The name quoted and in UTF-8 once for all, for the encoder. */
+    final SerializedString serialized;
     final Shape shape;
     /** The values that fill most frames, matched without making a string of each. */
     private final String[] common;
 
     Field(String wire, Shape shape, String... common) {
       this.wire = wire;
+      this.serialized = new SerializedString(wire);
       this.shape = shape;
       this.common = common;
     }

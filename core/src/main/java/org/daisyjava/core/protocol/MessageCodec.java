@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -60,6 +61,9 @@ public final class MessageCodec {
       .build();
   /** Frames larger than this are refused unread (a block message is a few hundred bytes). */
   public static final int MAX_FRAME = 1 << 20;
+  /** Values written ready-encoded, as the field names are ({@link Field#serialized}). */
+  private static final SerializedString SUCCESS = new SerializedString("success");
+  private static final SerializedString FAILED = new SerializedString("failed");
 
   private MessageCodec() {}
 
@@ -67,23 +71,23 @@ public final class MessageCodec {
     FrameBytes bytes = new FrameBytes();
     try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
       out.writeStartObject();
-      out.writeNumberField("v", m.version().number());
-      out.writeStringField("type", m.type());
+      number(out, Field.V, m.version().number());
+      string(out, Field.TYPE, m.type());
       if (m instanceof Hello h) {
-        out.writeStringField("task", h.task());
-        out.writeStringField("name", h.name());
-        out.writeStringField("host", h.host());
-        out.writeNumberField("pid", h.pid());
-        writeOptional(out, "job", h.job());
-        writeOptional(out, "log", h.log());
+        string(out, Field.TASK, h.task());
+        string(out, Field.NAME, h.name());
+        string(out, Field.HOST, h.host());
+        number(out, Field.PID, h.pid());
+        optional(out, Field.JOB, h.job());
+        optional(out, Field.LOG, h.log());
         if (h.slots() != 1) {
-          out.writeNumberField("slots", h.slots());
+          number(out, Field.SLOTS, h.slots());
         }
         if (h.workerId() != 0) {
-          out.writeNumberField("worker_id", h.workerId());
+          number(out, Field.WORKER_ID, h.workerId());
         }
         if (h.newest() != ProtocolVersion.V1) {
-          out.writeFieldName("versions");
+          out.writeFieldName(Field.VERSIONS.serialized);
           out.writeStartArray();
           for (ProtocolVersion v : ProtocolVersion.values()) {
             if (v.compareTo(h.newest()) <= 0) {
@@ -93,69 +97,72 @@ public final class MessageCodec {
           out.writeEndArray();
         }
       } else if (m instanceof Welcome w) {
-        out.writeNumberField("worker_id", w.workerId());
+        number(out, Field.WORKER_ID, w.workerId());
         if (w.process() != null) {
-          out.writeFieldName("process");
+          out.writeFieldName(Field.PROCESS.serialized);
           writeCode(out, w.process());
         }
-        out.writeNumberField("heartbeat_ms", w.heartbeatMillis());
-        out.writeNumberField("liveness", w.liveness());
-        writeOptional(out, "run_dir", w.runDir());
+        number(out, Field.HEARTBEAT_MS, w.heartbeatMillis());
+        number(out, Field.LIVENESS, w.liveness());
+        optional(out, Field.RUN_DIR, w.runDir());
         if (w.sessionVersion() != ProtocolVersion.V1) {
-          out.writeNumberField("version", w.sessionVersion().number());
+          number(out, Field.VERSION, w.sessionVersion().number());
         }
       } else if (m instanceof AssignBatch b) {
         // the task once for all: every block of a session is of the worker's task
-        out.writeStringField("task", b.blocks().get(0).block().task());
-        out.writeFieldName("blocks");
+        string(out, Field.TASK, b.blocks().get(0).block().task());
+        out.writeFieldName(Field.BLOCKS.serialized);
         out.writeStartArray();
         for (Assign a : b.blocks()) {
           out.writeStartObject();
-          out.writeNumberField("block_id", a.block().id());
-          out.writeNumberField("attempt", a.attempt());
-          BlockJson.writeArray(out, "read_offset", a.block().readRoi().begin());
-          BlockJson.writeArray(out, "read_shape", a.block().readRoi().shape());
-          BlockJson.writeArray(out, "write_offset", a.block().writeRoi().begin());
-          BlockJson.writeArray(out, "write_shape", a.block().writeRoi().shape());
+          number(out, Field.BLOCK_ID, a.block().id());
+          number(out, Field.ATTEMPT, a.attempt());
+          BlockJson.writeArray(out, Field.READ_OFFSET.serialized, a.block().readRoi().begin());
+          BlockJson.writeArray(out, Field.READ_SHAPE.serialized, a.block().readRoi().shape());
+          BlockJson.writeArray(out, Field.WRITE_OFFSET.serialized, a.block().writeRoi().begin());
+          BlockJson.writeArray(out, Field.WRITE_SHAPE.serialized, a.block().writeRoi().shape());
           out.writeEndObject();
         }
         out.writeEndArray();
       } else if (m instanceof ReleaseBatch r) {
-        out.writeFieldName("blocks");
+        out.writeFieldName(Field.BLOCKS.serialized);
         out.writeStartArray();
         for (Outcome o : r.blocks()) {
           out.writeStartObject();
-          out.writeNumberField("block_id", o.blockId());
-          out.writeStringField("status", o.success() ? "success" : "failed");
-          writeOptional(out, "error", o.error());
+          number(out, Field.BLOCK_ID, o.blockId());
+          out.writeFieldName(Field.STATUS.serialized);
+          out.writeString(o.success() ? SUCCESS : FAILED);
+          optional(out, Field.ERROR, o.error());
           out.writeEndObject();
         }
         out.writeEndArray();
         if (r.acquire() > 0) {
-          out.writeNumberField("acquire", r.acquire());
+          number(out, Field.ACQUIRE, r.acquire());
         }
       } else if (m instanceof AcquireBatch a) {
-        out.writeNumberField("count", a.count());
+        number(out, Field.COUNT, a.count());
       } else if (m instanceof Assign a) {
-        out.writeNumberField("block_id", a.block().id());
-        out.writeNumberField("attempt", a.attempt());
+        number(out, Field.BLOCK_ID, a.block().id());
+        number(out, Field.ATTEMPT, a.attempt());
         BlockJson.writeFields(out, a.block());
       } else if (m instanceof Release r) {
-        out.writeNumberField("block_id", r.blockId());
-        out.writeStringField("status", r.success() ? "success" : "failed");
-        writeOptional(out, "error", r.error());
+        number(out, Field.BLOCK_ID, r.blockId());
+        out.writeFieldName(Field.STATUS.serialized);
+        out.writeString(r.success() ? SUCCESS : FAILED);
+        optional(out, Field.ERROR, r.error());
         if (r.acquire() > 0) {
-          out.writeNumberField("acquire", r.acquire());
+          number(out, Field.ACQUIRE, r.acquire());
         }
       } else if (m instanceof Abandon a) {
-        out.writeNumberField("block_id", a.blockId());
-        writeOptional(out, "reason", a.reason());
+        number(out, Field.BLOCK_ID, a.blockId());
+        optional(out, Field.REASON, a.reason());
       } else if (m instanceof Refuse r) {
-        writeOptional(out, "reason", r.reason());
+        optional(out, Field.REASON, r.reason());
       } else if (m instanceof Goodbye g) {
-        writeOptional(out, "reason", g.reason());
+        optional(out, Field.REASON, g.reason());
         if (g.fatal()) {
-          out.writeBooleanField("fatal", true);
+          out.writeFieldName(Field.FATAL.serialized);
+          out.writeBoolean(true);
         }
       }
       // acquire, wait, no_more_blocks and heartbeat carry nothing but v and type
@@ -199,9 +206,19 @@ public final class MessageCodec {
     }
   }
 
-  private static void writeOptional(JsonGenerator out, String field, String value) throws IOException {
+  private static void number(JsonGenerator out, Field field, long value) throws IOException {
+    out.writeFieldName(field.serialized);
+    out.writeNumber(value);
+  }
+
+  private static void string(JsonGenerator out, Field field, String value) throws IOException {
+    out.writeFieldName(field.serialized);
+    out.writeString(value);
+  }
+
+  private static void optional(JsonGenerator out, Field field, String value) throws IOException {
     if (value != null) {
-      out.writeStringField(field, value);
+      string(out, field, value);
     }
   }
 
