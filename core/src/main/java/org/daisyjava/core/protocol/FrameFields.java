@@ -1,9 +1,9 @@
 package org.daisyjava.core.protocol;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.JsonParseException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,7 +16,8 @@ import org.daisyjava.core.Coordinate;
  * "blocks"} — as {@link MessageCodec#decode} reads them in its one pass over the frame. Which
  * fields a message needs, their bounds and the reasons for refusing a frame are {@code
  * MessageCodec}'s; this class only reads JSON into slots and answers {@code MessageCodec}'s
- * questions about them with the same verdicts a JSON tree would give.
+ * questions about them with the same verdicts a JSON tree would give. Its {@link Field} list
+ * names every field of the protocol, for the encoder too.
  *
  * <p>Why a holder and not a decoder per type: a worker in another language may write {@code "v"}
  * and {@code "type"} last, so nothing can be built until the object is closed. Each field the
@@ -99,8 +100,7 @@ final class FrameFields {
     BLOCKS("blocks", Shape.ENTRIES);
 
     static final int ENTRY_FIELDS = WRITE_SHAPE.ordinal() + 1;
-    private static final Field[] ALL = values();
-    private static final int ALL_FIELDS = ALL.length;
+    private static final int ALL_FIELDS = values().length;
     private static final Map<String, Field> BY_WIRE = new HashMap<>();
 
     static {
@@ -124,8 +124,14 @@ final class FrameFields {
       this.common = common;
     }
 
-    /** The common value that {@code text[offset, offset + length)} spells, or null. */
-    String common(char[] text, int offset, int length) {
+    /** The common value that the parser's current string spells, or null (then make a string of it). */
+    String common(JsonParser p) throws IOException {
+      if (common.length == 0) {
+        return null;
+      }
+      char[] text = p.getTextCharacters();
+      int offset = p.getTextOffset();
+      int length = p.getTextLength();
       for (String c : common) {
         if (c.length() == length && spells(c, text, offset)) {
           return c;
@@ -218,44 +224,31 @@ final class FrameFields {
         skip(p, t); // unknown here: ignored
         continue;
       }
-      int i = f.ordinal();
-      switch (f.shape) {
-        case COORDINATE -> {
-          if (t == JsonToken.START_ARRAY) {
-            readCoordinate(p, f);
-            continue;
-          }
-        }
-        case VERSIONS -> {
-          if (t == JsonToken.START_ARRAY) {
-            readVersions(p, i);
-            continue;
-          }
-        }
-        case OBJECT -> {
-          if (t == JsonToken.START_OBJECT) {
-            readProcess(p, i);
-            continue;
-          }
-        }
-        case ENTRIES -> {
-          if (t == JsonToken.START_ARRAY) {
-            readEntries(p, f);
-            continue;
-          }
-        }
-        case SCALAR -> {
-          // below
-        }
-      }
-      readScalar(p, t, i);
+      readValue(p, f, t);
     }
     if (p.currentToken() != JsonToken.END_OBJECT) {
       throw new JsonParseException(p, "expected a field name or the end of an object");
     }
   }
 
-  private void readScalar(JsonParser p, JsonToken t, int i) throws IOException {
+  /** The value that starts with {@code t} into the field's slot, replacing what it held. */
+  private void readValue(JsonParser p, Field f, JsonToken t) throws IOException {
+    boolean list = t == JsonToken.START_ARRAY;
+    if (f.shape == Shape.COORDINATE && list) {
+      readCoordinate(p, f);
+    } else if (f.shape == Shape.VERSIONS && list) {
+      readVersions(p, f.ordinal());
+    } else if (f.shape == Shape.OBJECT && t == JsonToken.START_OBJECT) {
+      readProcess(p, f.ordinal());
+    } else if (f.shape == Shape.ENTRIES && list) {
+      readEntries(p, f);
+    } else {
+      readScalar(p, t, f); // also a list or object where it does not belong: OTHER
+    }
+  }
+
+  private void readScalar(JsonParser p, JsonToken t, Field f) throws IOException {
+    int i = f.ordinal();
     values[i] = null;
     numbers[i] = 0;
     switch (t) {
@@ -269,7 +262,7 @@ final class FrameFields {
       }
       case VALUE_STRING -> {
         kinds[i] = Kind.STRING;
-        String common = Field.ALL[i].common(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        String common = f.common(p);
         values[i] = common != null ? common : p.getText();
       }
       case VALUE_TRUE, VALUE_FALSE -> {
@@ -348,8 +341,9 @@ final class FrameFields {
   }
 
   /**
-   * The object's fields in order, a string's value or null for any other value. Unbounded but
-   * for the frame size: a welcome's {@code process} has as many options as the task has.
+   * The object's fields in order, a string's value or null for any other value; a key given again
+   * keeps its first place and takes its last value, as in a JSON tree. Unbounded but for the frame
+   * size: a welcome's {@code process} has as many options as the task has.
    */
   private void readProcess(JsonParser p, int i) throws IOException {
     Map<String, String> fields = new LinkedHashMap<>();
@@ -360,7 +354,7 @@ final class FrameFields {
         fields.put(name, p.getText());
       } else {
         skip(p, t);
-        fields.put(name, null); // a key given again keeps its first place, as in a JSON tree
+        fields.put(name, null);
       }
     }
     if (p.currentToken() != JsonToken.END_OBJECT) {

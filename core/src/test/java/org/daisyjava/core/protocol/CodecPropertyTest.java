@@ -69,6 +69,43 @@ class CodecPropertyTest {
     assertTrue(reordered > ROUNDS_PER_TYPE, "most frames did not start with v: " + reordered);
   }
 
+  /**
+   * The decoder reuses holders per thread: threads decoding at once each get their own message,
+   * also when frames that fail midway (cut, or with a list beyond its cap) come in between.
+   */
+  @Test
+  void threadsDecodingAtOnceEachGetTheirOwnMessages() throws Exception {
+    int threads = 4;
+    List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        long seed = 77 + t;
+        results.add(pool.submit(() -> {
+          Random random = new Random(seed);
+          Generator generator = new Generator(random);
+          int checked = 0;
+          for (int i = 0; i < 3000; i++) {
+            Message m = generator.message(random.nextBoolean() ? 10 : random.nextInt(Generator.TYPES));
+            byte[] frame = MessageCodec.encode(m);
+            if (random.nextInt(3) == 0) {
+              byte[] cut = java.util.Arrays.copyOf(frame, random.nextInt(frame.length));
+              org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class, () -> MessageCodec.decode(cut));
+            }
+            assertEquals(m, MessageCodec.decode(frame));
+            checked++;
+          }
+          return checked;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> r : results) {
+        assertEquals(3000, r.get(5, java.util.concurrent.TimeUnit.MINUTES));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** The frame with its object keys shuffled at every level, and unknown fields added. */
   private static byte[] reorder(byte[] frame, Random random) throws IOException {
     JsonNode shuffled = shuffle(TREE.readTree(frame), random, true);
