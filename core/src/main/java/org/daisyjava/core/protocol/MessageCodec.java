@@ -10,10 +10,8 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
@@ -48,6 +46,12 @@ import org.daisyjava.core.protocol.Message.Welcome;
  * version-2 worker may stamp all its messages 2. Whether a session may use the batched forms is
  * the engine's and the worker's business (the welcome), not the codec's. Lists in them hold at
  * most {@link Message#MAX_BATCH} entries; a longer one makes the frame malformed.
+ *
+ * <p>Cost: this runs for every message either side receives or sends, so neither direction builds
+ * a JSON tree. Encoding streams into one exact-size array; decoding is one pass of Jackson's
+ * streaming parser into {@link FrameFields} (per-thread holders, so that a frame costs the parser
+ * and the message it makes), after which the message is built and judged here, by the same rules
+ * the tree-model decoder had. {@code scripts/bench codec} measures both.
  */
 public final class MessageCodec {
   /**
