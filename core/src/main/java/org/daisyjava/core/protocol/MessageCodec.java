@@ -3,21 +3,22 @@ package org.daisyjava.core.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.BlockJson;
 import org.daisyjava.core.Coordinate;
 import org.daisyjava.core.Roi;
+import org.daisyjava.core.protocol.FrameFields.Field;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
 import org.daisyjava.core.protocol.Message.AcquireBatch;
@@ -45,36 +46,52 @@ import org.daisyjava.core.protocol.Message.Welcome;
  * version-2 worker may stamp all its messages 2. Whether a session may use the batched forms is
  * the engine's and the worker's business (the welcome), not the codec's. Lists in them hold at
  * most {@link Message#MAX_BATCH} entries; a longer one makes the frame malformed.
+ *
+ * <p>Cost: this runs for every message either side receives or sends, so neither direction builds
+ * a JSON tree. Encoding streams into one exact-size array; decoding is one pass of Jackson's
+ * streaming parser into {@link FrameFields} (per-thread holders, so that a frame costs the parser
+ * and the message it makes), after which the message is built and judged here, by the same rules
+ * the tree-model decoder had. {@code scripts/bench codec} measures both.
  */
 public final class MessageCodec {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  /**
+   * Jackson's parser as the tree-model decoder had it (same features, so the same JSON is
+   * accepted), with its limits spelled out rather than left to the library's defaults of the day:
+   * nesting of at most 1000 levels (a message needs 4), numbers of at most 1000 digits. Strings
+   * and names are bounded by {@link #MAX_FRAME}. Immutable once built: safe to share.
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).maxNumberLength(1000).build())
+      .build();
   /** Frames larger than this are refused unread (a block message is a few hundred bytes). */
   public static final int MAX_FRAME = 1 << 20;
+  /** Values written ready-encoded, as the field names are ({@link Field#serialized}). */
+  private static final SerializedString SUCCESS = new SerializedString("success");
+  private static final SerializedString FAILED = new SerializedString("failed");
 
   private MessageCodec() {}
 
   public static byte[] encode(Message m) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    FrameBytes bytes = new FrameBytes();
     try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
       out.writeStartObject();
-      out.writeNumberField("v", m.version().number());
-      out.writeStringField("type", m.type());
+      number(out, Field.V, m.version().number());
+      string(out, Field.TYPE, m.type());
       if (m instanceof Hello h) {
-        out.writeStringField("task", h.task());
-        out.writeStringField("name", h.name());
-        out.writeStringField("host", h.host());
-        out.writeNumberField("pid", h.pid());
-        writeOptional(out, "job", h.job());
-        writeOptional(out, "log", h.log());
+        string(out, Field.TASK, h.task());
+        string(out, Field.NAME, h.name());
+        string(out, Field.HOST, h.host());
+        number(out, Field.PID, h.pid());
+        optional(out, Field.JOB, h.job());
+        optional(out, Field.LOG, h.log());
         if (h.slots() != 1) {
-          out.writeNumberField("slots", h.slots());
+          number(out, Field.SLOTS, h.slots());
         }
         if (h.workerId() != 0) {
-          out.writeNumberField("worker_id", h.workerId());
+          number(out, Field.WORKER_ID, h.workerId());
         }
         if (h.newest() != ProtocolVersion.V1) {
-          out.writeFieldName("versions");
+          out.writeFieldName(Field.VERSIONS.serialized);
           out.writeStartArray();
           for (ProtocolVersion v : ProtocolVersion.values()) {
             if (v.compareTo(h.newest()) <= 0) {
@@ -84,69 +101,72 @@ public final class MessageCodec {
           out.writeEndArray();
         }
       } else if (m instanceof Welcome w) {
-        out.writeNumberField("worker_id", w.workerId());
+        number(out, Field.WORKER_ID, w.workerId());
         if (w.process() != null) {
-          out.writeFieldName("process");
+          out.writeFieldName(Field.PROCESS.serialized);
           writeCode(out, w.process());
         }
-        out.writeNumberField("heartbeat_ms", w.heartbeatMillis());
-        out.writeNumberField("liveness", w.liveness());
-        writeOptional(out, "run_dir", w.runDir());
+        number(out, Field.HEARTBEAT_MS, w.heartbeatMillis());
+        number(out, Field.LIVENESS, w.liveness());
+        optional(out, Field.RUN_DIR, w.runDir());
         if (w.sessionVersion() != ProtocolVersion.V1) {
-          out.writeNumberField("version", w.sessionVersion().number());
+          number(out, Field.VERSION, w.sessionVersion().number());
         }
       } else if (m instanceof AssignBatch b) {
         // the task once for all: every block of a session is of the worker's task
-        out.writeStringField("task", b.blocks().get(0).block().task());
-        out.writeFieldName("blocks");
+        string(out, Field.TASK, b.blocks().get(0).block().task());
+        out.writeFieldName(Field.BLOCKS.serialized);
         out.writeStartArray();
         for (Assign a : b.blocks()) {
           out.writeStartObject();
-          out.writeNumberField("block_id", a.block().id());
-          out.writeNumberField("attempt", a.attempt());
-          BlockJson.writeArray(out, "read_offset", a.block().readRoi().begin());
-          BlockJson.writeArray(out, "read_shape", a.block().readRoi().shape());
-          BlockJson.writeArray(out, "write_offset", a.block().writeRoi().begin());
-          BlockJson.writeArray(out, "write_shape", a.block().writeRoi().shape());
+          number(out, Field.BLOCK_ID, a.block().id());
+          number(out, Field.ATTEMPT, a.attempt());
+          BlockJson.writeArray(out, Field.READ_OFFSET.serialized, a.block().readRoi().begin());
+          BlockJson.writeArray(out, Field.READ_SHAPE.serialized, a.block().readRoi().shape());
+          BlockJson.writeArray(out, Field.WRITE_OFFSET.serialized, a.block().writeRoi().begin());
+          BlockJson.writeArray(out, Field.WRITE_SHAPE.serialized, a.block().writeRoi().shape());
           out.writeEndObject();
         }
         out.writeEndArray();
       } else if (m instanceof ReleaseBatch r) {
-        out.writeFieldName("blocks");
+        out.writeFieldName(Field.BLOCKS.serialized);
         out.writeStartArray();
         for (Outcome o : r.blocks()) {
           out.writeStartObject();
-          out.writeNumberField("block_id", o.blockId());
-          out.writeStringField("status", o.success() ? "success" : "failed");
-          writeOptional(out, "error", o.error());
+          number(out, Field.BLOCK_ID, o.blockId());
+          out.writeFieldName(Field.STATUS.serialized);
+          out.writeString(o.success() ? SUCCESS : FAILED);
+          optional(out, Field.ERROR, o.error());
           out.writeEndObject();
         }
         out.writeEndArray();
         if (r.acquire() > 0) {
-          out.writeNumberField("acquire", r.acquire());
+          number(out, Field.ACQUIRE, r.acquire());
         }
       } else if (m instanceof AcquireBatch a) {
-        out.writeNumberField("count", a.count());
+        number(out, Field.COUNT, a.count());
       } else if (m instanceof Assign a) {
-        out.writeNumberField("block_id", a.block().id());
-        out.writeNumberField("attempt", a.attempt());
+        number(out, Field.BLOCK_ID, a.block().id());
+        number(out, Field.ATTEMPT, a.attempt());
         BlockJson.writeFields(out, a.block());
       } else if (m instanceof Release r) {
-        out.writeNumberField("block_id", r.blockId());
-        out.writeStringField("status", r.success() ? "success" : "failed");
-        writeOptional(out, "error", r.error());
+        number(out, Field.BLOCK_ID, r.blockId());
+        out.writeFieldName(Field.STATUS.serialized);
+        out.writeString(r.success() ? SUCCESS : FAILED);
+        optional(out, Field.ERROR, r.error());
         if (r.acquire() > 0) {
-          out.writeNumberField("acquire", r.acquire());
+          number(out, Field.ACQUIRE, r.acquire());
         }
       } else if (m instanceof Abandon a) {
-        out.writeNumberField("block_id", a.blockId());
-        writeOptional(out, "reason", a.reason());
+        number(out, Field.BLOCK_ID, a.blockId());
+        optional(out, Field.REASON, a.reason());
       } else if (m instanceof Refuse r) {
-        writeOptional(out, "reason", r.reason());
+        optional(out, Field.REASON, r.reason());
       } else if (m instanceof Goodbye g) {
-        writeOptional(out, "reason", g.reason());
+        optional(out, Field.REASON, g.reason());
         if (g.fatal()) {
-          out.writeBooleanField("fatal", true);
+          out.writeFieldName(Field.FATAL.serialized);
+          out.writeBoolean(true);
         }
       }
       // acquire, wait, no_more_blocks and heartbeat carry nothing but v and type
@@ -157,9 +177,52 @@ public final class MessageCodec {
     return bytes.toByteArray();
   }
 
-  private static void writeOptional(JsonGenerator out, String field, String value) throws IOException {
+  /**
+   * The encoded frame, copied once. The generator keeps the whole frame in its own (recycled)
+   * buffer and hands it over in one write when it is closed — in several only for frames larger
+   * than that buffer (8000 bytes) — so the first write is taken as the frame's exact bytes; a
+   * ByteArrayOutputStream would grow by doubling from a guess and copy once more at the end.
+   */
+  private static final class FrameBytes extends OutputStream {
+    private byte[] bytes = new byte[0];
+    private int size;
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (size == 0 && bytes.length == 0) {
+        bytes = Arrays.copyOfRange(b, off, off + len);
+      } else {
+        if (size + len > bytes.length) {
+          bytes = Arrays.copyOf(bytes, Math.max(size + len, bytes.length * 2));
+        }
+        System.arraycopy(b, off, bytes, size, len);
+      }
+      size += len;
+    }
+
+    byte[] toByteArray() {
+      return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+    }
+  }
+
+  private static void number(JsonGenerator out, Field field, long value) throws IOException {
+    out.writeFieldName(field.serialized);
+    out.writeNumber(value);
+  }
+
+  private static void string(JsonGenerator out, Field field, String value) throws IOException {
+    out.writeFieldName(field.serialized);
+    out.writeString(value);
+  }
+
+  private static void optional(JsonGenerator out, Field field, String value) throws IOException {
     if (value != null) {
-      out.writeStringField(field, value);
+      string(out, field, value);
     }
   }
 
@@ -173,6 +236,13 @@ public final class MessageCodec {
     out.writeEndObject();
   }
 
+  /**
+   * The message in {@code frame}, read in one pass with Jackson's streaming parser (no tree: this
+   * runs for every message the scheduler receives). Fields may come in any order, {@code "v"} and
+   * {@code "type"} last included; unknown fields are ignored (their strings must still be UTF-8);
+   * a key given twice counts with its last value; what follows the object is not read. See {@link
+   * FrameFields} for how lists are bounded while they are read.
+   */
   public static Message decode(byte[] frame) throws ProtocolException {
     if (frame == null || frame.length == 0) {
       throw new ProtocolException("empty frame");
@@ -180,30 +250,38 @@ public final class MessageCodec {
     if (frame.length > MAX_FRAME) {
       throw new ProtocolException("frame of " + frame.length + " bytes is too large");
     }
-    JsonNode root;
+    FrameFields root = FrameFields.forThisThread();
     try {
-      root = MAPPER.readTree(frame);
-    } catch (JsonProcessingException e) {
-      throw new ProtocolException("not JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ProtocolException("unreadable frame: " + e.getMessage());
+      try (JsonParser p = FACTORY.createParser(frame)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw new ProtocolException("not a JSON object");
+        }
+        root.readFrame(p);
+      } catch (JsonProcessingException e) {
+        throw new ProtocolException("not JSON: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new ProtocolException("unreadable frame: " + e.getMessage());
+      }
+      return message(root);
+    } finally {
+      root.clear();
     }
-    if (root == null || !root.isObject()) {
-      throw new ProtocolException("not a JSON object");
-    }
-    JsonNode v = root.get("v");
-    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+  }
+
+  /** The message the frame's fields make, by its version and type. */
+  private static Message message(FrameFields root) throws ProtocolException {
+    if (!root.isInt(Field.V)) {
       throw new ProtocolException("no protocol version field 'v'");
     }
-    ProtocolVersion version = ProtocolVersion.of(v.asInt());
+    ProtocolVersion version = ProtocolVersion.of(root.integer(Field.V));
     if (version == null) {
-      throw new ProtocolException("protocol version " + v.asText() + ", expected 1 or 2");
+      throw new ProtocolException("protocol version " + root.describe(Field.V) + ", expected 1 or 2");
     }
-    String type = text(root, "type", true);
+    String type = root.text(Field.TYPE, true);
     if (version == ProtocolVersion.V2) {
       switch (type) {
         case "acquire":
-          return new AcquireBatch((int) bounded(root, "count", 1, Message.MAX_BATCH, 1));
+          return new AcquireBatch((int) bounded(root, Field.COUNT, 1, Message.MAX_BATCH, 1));
         case "release":
           return releaseBatch(root);
         case "block":
@@ -214,49 +292,45 @@ public final class MessageCodec {
     }
     return switch (type) {
       case "hello" -> {
-        long slots = root.has("slots") ? number(root, "slots") : 1;
+        long slots = root.has(Field.SLOTS) ? root.integer(Field.SLOTS) : 1;
         if (slots < 1 || slots > Hello.MAX_SLOTS) {
           throw new ProtocolException("hello slots must be between 1 and " + Hello.MAX_SLOTS);
         }
-        long workerId = root.has("worker_id") ? number(root, "worker_id") : 0;
+        long workerId = root.has(Field.WORKER_ID) ? root.integer(Field.WORKER_ID) : 0;
         if (workerId < 0) {
           throw new ProtocolException("hello worker_id must be positive");
         }
-        yield new Hello(text(root, "task", true), text(root, "name", true),
-            text(root, "host", true), number(root, "pid"),
-            text(root, "job", false), text(root, "log", false), (int) slots, workerId,
+        yield new Hello(root.text(Field.TASK, true), root.text(Field.NAME, true),
+            root.text(Field.HOST, true), root.integer(Field.PID),
+            root.text(Field.JOB, false), root.text(Field.LOG, false), (int) slots, workerId,
             newestSpoken(root, version));
       }
       case "acquire" -> new Acquire();
       case "release" -> {
-        String status = text(root, "status", true);
-        if (!status.equals("success") && !status.equals("failed")) {
-          throw new ProtocolException("release status must be success or failed, got '" + status + "'");
-        }
-        long acquire = root.has("acquire") ? number(root, "acquire") : 0;
+        boolean success = status(root);
+        long acquire = root.has(Field.ACQUIRE) ? root.integer(Field.ACQUIRE) : 0;
         if (acquire < 0 || acquire > 1000) {
           throw new ProtocolException("release acquire must be between 0 and 1000");
         }
-        yield new Release(number(root, "block_id"), status.equals("success"),
-            text(root, "error", false), (int) acquire);
+        yield new Release(root.integer(Field.BLOCK_ID), success, root.text(Field.ERROR, false), (int) acquire);
       }
-      case "goodbye" -> new Goodbye(text(root, "reason", false), flag(root, "fatal"));
+      case "goodbye" -> new Goodbye(root.text(Field.REASON, false), root.flag(Field.FATAL));
       case "heartbeat" -> new Heartbeat();
       case "welcome" -> {
-        ProtocolVersion session = ProtocolVersion.of(bounded(root, "version", 1, Integer.MAX_VALUE, 1));
+        ProtocolVersion session = ProtocolVersion.of(bounded(root, Field.VERSION, 1, Integer.MAX_VALUE, 1));
         if (session == null) {
-          throw new ProtocolException("welcome names protocol version " + root.get("version").asText()
+          throw new ProtocolException("welcome names protocol version " + root.describe(Field.VERSION)
               + ", which this worker does not speak");
         }
-        yield new Welcome(number(root, "worker_id"), code(root.get("process")),
-            number(root, "heartbeat_ms"), (int) number(root, "liveness"),
-            text(root, "run_dir", false), session);
+        yield new Welcome(root.integer(Field.WORKER_ID), code(root.process()),
+            root.integer(Field.HEARTBEAT_MS), (int) root.integer(Field.LIVENESS),
+            root.text(Field.RUN_DIR, false), session);
       }
-      case "block" -> assign(root, text(root, "task", true));
+      case "block" -> assign(root, task(root));
       case "wait" -> new Wait();
       case "no_more_blocks" -> new NoMoreBlocks();
-      case "abandon" -> new Abandon(number(root, "block_id"), text(root, "reason", false));
-      case "refuse" -> new Refuse(text(root, "reason", false));
+      case "abandon" -> new Abandon(root.integer(Field.BLOCK_ID), root.text(Field.REASON, false));
+      case "refuse" -> new Refuse(root.text(Field.REASON, false));
       default -> throw new ProtocolException("unknown message type '" + type + "'");
     };
   }
@@ -265,176 +339,115 @@ public final class MessageCodec {
    * The newest version in the hello's {@code versions} that this side speaks; a hello without
    * the field speaks the version it is written in.
    */
-  private static ProtocolVersion newestSpoken(JsonNode root, ProtocolVersion written) throws ProtocolException {
-    JsonNode n = root.get("versions");
-    if (n == null || n.isNull()) {
+  private static ProtocolVersion newestSpoken(FrameFields root, ProtocolVersion written) throws ProtocolException {
+    if (root.noVersions()) {
       return written;
     }
-    if (!n.isArray() || n.size() == 0 || n.size() > 16) {
-      throw new ProtocolException("hello versions must be an array of 1 to 16 integers");
-    }
-    ProtocolVersion newest = null;
-    for (JsonNode x : n) {
-      if (!x.isIntegralNumber() || !x.canConvertToLong()) {
-        throw new ProtocolException("hello versions must be an array of 1 to 16 integers");
-      }
-      ProtocolVersion v = ProtocolVersion.of(x.asLong());
-      if (v != null && (newest == null || v.compareTo(newest) > 0)) {
-        newest = v;
-      }
-    }
+    ProtocolVersion newest = root.newestVersion();
     if (newest == null) {
       throw new ProtocolException("hello lists no protocol version this side speaks (1 or 2)");
     }
     return newest;
   }
 
+  /** A release's (or a release entry's) {@code status}: true for success. */
+  private static boolean status(FrameFields n) throws ProtocolException {
+    String status = n.text(Field.STATUS, true);
+    if (!status.equals("success") && !status.equals("failed")) {
+      throw new ProtocolException("release status must be success or failed, got '" + status + "'");
+    }
+    return status.equals("success");
+  }
+
+  /**
+   * The {@code task} of a block message. An empty one is refused here (the tree-model decoder let
+   * the {@link Block} constructor throw an IllegalArgumentException instead).
+   */
+  private static String task(FrameFields root) throws ProtocolException {
+    String task = root.text(Field.TASK, true);
+    if (task.isEmpty()) {
+      throw new ProtocolException("field 'task' must not be empty");
+    }
+    return task;
+  }
+
   /** A version-1 {@code block}, or an entry of a version-2 one (whose task is given once). */
-  private static Assign assign(JsonNode n, String task) throws ProtocolException {
-    long id = number(n, "block_id");
+  private static Assign assign(FrameFields n, String task) throws ProtocolException {
+    long id = n.integer(Field.BLOCK_ID);
     if (id < 0) {
       throw new ProtocolException("block_id must be >= 0");
     }
-    Roi read = roi(n, "read_offset", "read_shape");
-    Roi write = roi(n, "write_offset", "write_shape");
+    Roi read = roi(n, Field.READ_OFFSET, Field.READ_SHAPE);
+    Roi write = roi(n, Field.WRITE_OFFSET, Field.WRITE_SHAPE);
     if (read.dims() != write.dims()) {
       throw new ProtocolException("read and write ROIs differ in dimensions");
     }
-    return new Assign(new Block(task, id, read, write), (int) number(n, "attempt"));
+    // attempt is narrowed as it always was (PROTOCOL.md: an integer, 1 = first try)
+    return new Assign(new Block(task, id, read, write), (int) n.integer(Field.ATTEMPT));
   }
 
-  private static AssignBatch assignBatch(JsonNode root) throws ProtocolException {
-    String task = text(root, "task", true);
-    JsonNode list = batch(root, "blocks", 1);
-    List<Assign> blocks = new ArrayList<>(list.size());
-    for (JsonNode entry : list) {
-      if (!entry.isObject()) {
-        throw new ProtocolException("block's blocks must be objects");
-      }
-      blocks.add(assign(entry, task));
+  private static AssignBatch assignBatch(FrameFields root) throws ProtocolException {
+    String task = task(root);
+    int n = root.entries(1);
+    Assign[] blocks = new Assign[n];
+    for (int i = 0; i < n; i++) {
+      blocks[i] = assign(root.entry(i), task);
     }
-    return new AssignBatch(blocks);
+    return new AssignBatch(Arrays.asList(blocks));
   }
 
-  private static ReleaseBatch releaseBatch(JsonNode root) throws ProtocolException {
-    JsonNode list = batch(root, "blocks", 0);
-    List<Outcome> blocks = new ArrayList<>(list.size());
-    for (JsonNode entry : list) {
-      if (!entry.isObject()) {
-        throw new ProtocolException("release's blocks must be objects");
-      }
-      String status = text(entry, "status", true);
-      if (!status.equals("success") && !status.equals("failed")) {
-        throw new ProtocolException("release status must be success or failed, got '" + status + "'");
-      }
-      blocks.add(new Outcome(number(entry, "block_id"), status.equals("success"), text(entry, "error", false)));
+  private static ReleaseBatch releaseBatch(FrameFields root) throws ProtocolException {
+    int n = root.entries(0);
+    Outcome[] blocks = new Outcome[n];
+    for (int i = 0; i < n; i++) {
+      FrameFields entry = root.entry(i);
+      boolean success = status(entry);
+      blocks[i] = new Outcome(entry.integer(Field.BLOCK_ID), success, entry.text(Field.ERROR, false));
     }
-    int acquire = (int) bounded(root, "acquire", 0, Message.MAX_BATCH, 0);
-    if (blocks.isEmpty() && acquire == 0) {
+    int acquire = (int) bounded(root, Field.ACQUIRE, 0, Message.MAX_BATCH, 0);
+    if (n == 0 && acquire == 0) {
       throw new ProtocolException("a release of no blocks that asks for none");
     }
-    return new ReleaseBatch(blocks, acquire);
-  }
-
-  /** The array {@code field} of at least {@code min} and at most {@link Message#MAX_BATCH} entries. */
-  private static JsonNode batch(JsonNode root, String field, int min) throws ProtocolException {
-    JsonNode n = root.get(field);
-    if (n == null || !n.isArray() || n.size() < min || n.size() > Message.MAX_BATCH) {
-      throw new ProtocolException("field '" + field + "' must be an array of " + min + " to "
-          + Message.MAX_BATCH + " entries");
-    }
-    return n;
+    return new ReleaseBatch(Arrays.asList(blocks), acquire);
   }
 
   /** An optional integer field between {@code min} and {@code max}, {@code absent} when missing. */
-  private static long bounded(JsonNode root, String field, long min, long max, long absent)
+  private static long bounded(FrameFields root, Field field, long min, long max, long absent)
       throws ProtocolException {
     if (!root.has(field)) {
       return absent;
     }
-    long value = number(root, field);
+    long value = root.integer(field);
     if (value < min || value > max) {
-      throw new ProtocolException("field '" + field + "' must be between " + min + " and " + max);
+      throw new ProtocolException("field '" + field.wire + "' must be between " + min + " and " + max);
     }
     return value;
   }
 
-  private static String text(JsonNode root, String field, boolean required) throws ProtocolException {
-    JsonNode n = root.get(field);
-    if (n == null || n.isNull()) {
-      if (required) {
-        throw new ProtocolException("missing field '" + field + "'");
-      }
-      return null;
-    }
-    if (!n.isTextual()) {
-      throw new ProtocolException("field '" + field + "' must be a string");
-    }
-    return n.asText();
-  }
-
-  /** An optional boolean field, false when absent. */
-  private static boolean flag(JsonNode root, String field) throws ProtocolException {
-    JsonNode n = root.get(field);
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (!n.isBoolean()) {
-      throw new ProtocolException("field '" + field + "' must be true or false");
-    }
-    return n.asBoolean();
-  }
-
-  private static long number(JsonNode root, String field) throws ProtocolException {
-    JsonNode n = root.get(field);
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
-      throw new ProtocolException("field '" + field + "' must be an integer");
-    }
-    return n.asLong();
-  }
-
-  private static Roi roi(JsonNode root, String offsetField, String shapeField) throws ProtocolException {
-    long[] offset = longs(root, offsetField);
-    long[] shape = longs(root, shapeField);
-    if (offset.length != shape.length || offset.length == 0) {
-      throw new ProtocolException(offsetField + " and " + shapeField + " must be non-empty and of equal length");
+  private static Roi roi(FrameFields n, Field offsetField, Field shapeField) throws ProtocolException {
+    Coordinate offset = n.coordinate(offsetField);
+    Coordinate shape = n.coordinate(shapeField);
+    if (offset.dims() != shape.dims() || offset.dims() == 0) {
+      throw new ProtocolException(offsetField.wire + " and " + shapeField.wire
+          + " must be non-empty and of equal length");
     }
     try {
-      return Roi.of(Coordinate.of(offset), Coordinate.of(shape));
+      return Roi.of(offset, shape);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ProtocolException("bad ROI: " + e.getMessage());
     }
   }
 
-  private static long[] longs(JsonNode root, String field) throws ProtocolException {
-    JsonNode n = root.get(field);
-    if (n == null || !n.isArray() || n.size() > 64) {
-      throw new ProtocolException("field '" + field + "' must be an array of integers");
-    }
-    long[] out = new long[n.size()];
-    for (int i = 0; i < out.length; i++) {
-      JsonNode x = n.get(i);
-      if (!x.isIntegralNumber() || !x.canConvertToLong()) {
-        throw new ProtocolException("field '" + field + "' must be an array of integers");
-      }
-      out[i] = x.asLong();
-    }
-    return out;
-  }
-
-  private static BlockCode code(JsonNode n) throws ProtocolException {
-    if (n == null || n.isNull()) {
+  /** The welcome's {@code process}: one kind's key and its value, the rest options. */
+  private static BlockCode code(Map<String, String> fields) throws ProtocolException {
+    if (fields == null) {
       return null;
-    }
-    if (!n.isObject()) {
-      throw new ProtocolException("field 'process' must be an object");
     }
     BlockCode.Kind kind = null;
     String value = null;
     Map<String, String> options = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getValue().isTextual()) {
+    for (Map.Entry<String, String> e : fields.entrySet()) {
+      if (e.getValue() == null) {
         throw new ProtocolException("process." + e.getKey() + " must be a string");
       }
       BlockCode.Kind k = BlockCode.Kind.fromKey(e.getKey());
@@ -443,9 +456,9 @@ public final class MessageCodec {
           throw new ProtocolException("process has both " + kind.key() + " and " + k.key());
         }
         kind = k;
-        value = e.getValue().asText();
+        value = e.getValue();
       } else {
-        options.put(e.getKey(), e.getValue().asText());
+        options.put(e.getKey(), e.getValue());
       }
     }
     if (kind == null) {
