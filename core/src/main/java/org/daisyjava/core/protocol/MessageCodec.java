@@ -65,6 +65,8 @@ public final class MessageCodec {
       .build();
   /** Frames larger than this are refused unread (a block message is a few hundred bytes). */
   public static final int MAX_FRAME = 1 << 20;
+  /** The longest heartbeat interval a welcome may name: a day (the scheduler's are seconds). */
+  static final long MAX_HEARTBEAT_MS = 86_400_000L;
   /** Values written ready-encoded, as the field names are ({@link Field#serialized}). */
   private static final SerializedString SUCCESS = new SerializedString("success");
   private static final SerializedString FAILED = new SerializedString("failed");
@@ -240,8 +242,9 @@ public final class MessageCodec {
    * The message in {@code frame}, read in one pass with Jackson's streaming parser (no tree: this
    * runs for every message the scheduler receives). Fields may come in any order, {@code "v"} and
    * {@code "type"} last included; unknown fields are ignored (their strings must still be UTF-8);
-   * a key given twice counts with its last value; what follows the object is not read. See {@link
-   * FrameFields} for how lists are bounded while they are read.
+   * a key given twice counts with its last value. A frame is one object in UTF-8 (PROTOCOL.md):
+   * anything but whitespace after it, or a frame in UTF-16 or UTF-32 (which Jackson would detect
+   * and read), is refused. See {@link FrameFields} for how lists are bounded while they are read.
    */
   public static Message decode(byte[] frame) throws ProtocolException {
     if (frame == null || frame.length == 0) {
@@ -250,6 +253,9 @@ public final class MessageCodec {
     if (frame.length > MAX_FRAME) {
       throw new ProtocolException("frame of " + frame.length + " bytes is too large");
     }
+    if (!utf8Start(frame)) {
+      throw new ProtocolException("not a JSON object in UTF-8");
+    }
     FrameFields root = FrameFields.forThisThread();
     try {
       try (JsonParser p = FACTORY.createParser(frame)) {
@@ -257,6 +263,9 @@ public final class MessageCodec {
           throw new ProtocolException("not a JSON object");
         }
         root.readFrame(p);
+        if (p.nextToken() != null) {
+          throw new ProtocolException("more after the JSON object");
+        }
       } catch (JsonProcessingException e) {
         throw new ProtocolException("not JSON: " + e.getOriginalMessage());
       } catch (IOException e) {
@@ -266,6 +275,33 @@ public final class MessageCodec {
     } finally {
       root.clear();
     }
+  }
+
+  /**
+   * Whether the frame can only be read as UTF-8: Jackson picks UTF-16 or UTF-32 from a byte-order
+   * mark or zero bytes among the first four, and a UTF-8 object starts with a brace or
+   * whitespace (and JSON text holds no zero byte at all).
+   */
+  private static boolean utf8Start(byte[] frame) {
+    byte first = frame[0];
+    if (first != '{' && first != ' ' && first != '\t' && first != '\n' && first != '\r') {
+      return false;
+    }
+    for (int i = 0; i < Math.min(4, frame.length); i++) {
+      if (frame[i] == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A block id a worker names: one it was given, so never negative. */
+  private static long blockId(FrameFields n) throws ProtocolException {
+    long id = n.integer(Field.BLOCK_ID);
+    if (id < 0) {
+      throw new ProtocolException("block_id must be >= 0");
+    }
+    return id;
   }
 
   /** The message the frame's fields make, by its version and type. */
@@ -312,7 +348,7 @@ public final class MessageCodec {
         if (acquire < 0 || acquire > 1000) {
           throw new ProtocolException("release acquire must be between 0 and 1000");
         }
-        yield new Release(root.integer(Field.BLOCK_ID), success, root.text(Field.ERROR, false), (int) acquire);
+        yield new Release(blockId(root), success, root.text(Field.ERROR, false), (int) acquire);
       }
       case "goodbye" -> new Goodbye(root.text(Field.REASON, false), root.flag(Field.FATAL));
       case "heartbeat" -> new Heartbeat();
@@ -323,13 +359,13 @@ public final class MessageCodec {
               + ", which this worker does not speak");
         }
         yield new Welcome(root.integer(Field.WORKER_ID), code(root.process()),
-            root.integer(Field.HEARTBEAT_MS), (int) root.integer(Field.LIVENESS),
+            required(root, Field.HEARTBEAT_MS, 1, MAX_HEARTBEAT_MS), (int) required(root, Field.LIVENESS, 1, 1000),
             root.text(Field.RUN_DIR, false), session);
       }
       case "block" -> assign(root, task(root));
       case "wait" -> new Wait();
       case "no_more_blocks" -> new NoMoreBlocks();
-      case "abandon" -> new Abandon(root.integer(Field.BLOCK_ID), root.text(Field.REASON, false));
+      case "abandon" -> new Abandon(blockId(root), root.text(Field.REASON, false));
       case "refuse" -> new Refuse(root.text(Field.REASON, false));
       default -> throw new ProtocolException("unknown message type '" + type + "'");
     };
@@ -373,17 +409,14 @@ public final class MessageCodec {
 
   /** A version-1 {@code block}, or an entry of a version-2 one (whose task is given once). */
   private static Assign assign(FrameFields n, String task) throws ProtocolException {
-    long id = n.integer(Field.BLOCK_ID);
-    if (id < 0) {
-      throw new ProtocolException("block_id must be >= 0");
-    }
+    long id = blockId(n);
     Roi read = roi(n, Field.READ_OFFSET, Field.READ_SHAPE);
     Roi write = roi(n, Field.WRITE_OFFSET, Field.WRITE_SHAPE);
     if (read.dims() != write.dims()) {
       throw new ProtocolException("read and write ROIs differ in dimensions");
     }
-    // attempt is narrowed as it always was (PROTOCOL.md: an integer, 1 = first try)
-    return new Assign(new Block(task, id, read, write), (int) n.integer(Field.ATTEMPT));
+    // PROTOCOL.md: 1 = the first try
+    return new Assign(new Block(task, id, read, write), (int) required(n, Field.ATTEMPT, 1, Integer.MAX_VALUE));
   }
 
   private static AssignBatch assignBatch(FrameFields root) throws ProtocolException {
@@ -402,7 +435,7 @@ public final class MessageCodec {
     for (int i = 0; i < n; i++) {
       FrameFields entry = root.entry(i);
       boolean success = status(entry);
-      blocks[i] = new Outcome(entry.integer(Field.BLOCK_ID), success, entry.text(Field.ERROR, false));
+      blocks[i] = new Outcome(blockId(entry), success, entry.text(Field.ERROR, false));
     }
     int acquire = (int) bounded(root, Field.ACQUIRE, 0, Message.MAX_BATCH, 0);
     if (n == 0 && acquire == 0) {
@@ -412,6 +445,15 @@ public final class MessageCodec {
   }
 
   /** An optional integer field between {@code min} and {@code max}, {@code absent} when missing. */
+  /** A required integer field between {@code min} and {@code max}. */
+  private static long required(FrameFields root, Field field, long min, long max) throws ProtocolException {
+    long value = root.integer(field);
+    if (value < min || value > max) {
+      throw new ProtocolException("field '" + field.wire + "' must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
   private static long bounded(FrameFields root, Field field, long min, long max, long absent)
       throws ProtocolException {
     if (!root.has(field)) {

@@ -176,18 +176,18 @@ class CodecPropertyTest {
             random.nextBoolean() ? ProtocolVersion.V1 : ProtocolVersion.V2);
         case 1 -> new Acquire();
         case 2 -> new AcquireBatch(1 + random.nextInt(Message.MAX_BATCH));
-        case 3 -> new Release(random.nextLong(), random.nextBoolean(), maybe(), random.nextInt(1001));
+        case 3 -> new Release(random.nextLong() & Long.MAX_VALUE, random.nextBoolean(), maybe(), random.nextInt(1001));
         case 4 -> releaseBatch();
         case 5 -> new Goodbye(maybe(), random.nextBoolean());
         case 6 -> new Heartbeat();
-        case 7 -> new Welcome(random.nextLong(), random.nextBoolean() ? null : code(), random.nextLong(),
-            random.nextInt(), maybe(), random.nextBoolean() ? ProtocolVersion.V1 : ProtocolVersion.V2);
+        case 7 -> new Welcome(random.nextLong(), random.nextBoolean() ? null : code(),
+            1 + (long) random.nextInt((int) MessageCodec.MAX_HEARTBEAT_MS), 1 + random.nextInt(1000), maybe(), random.nextBoolean() ? ProtocolVersion.V1 : ProtocolVersion.V2);
         case 8 -> new Refuse(maybe());
         case 9 -> assign(nonEmpty());
         case 10 -> assignBatch();
         case 11 -> new Wait();
         case 12 -> new NoMoreBlocks();
-        case 13 -> new Abandon(random.nextLong(), maybe());
+        case 13 -> new Abandon(random.nextLong() & Long.MAX_VALUE, maybe());
         case 14 -> new Goodbye(null, true);
         default -> new Hello(nonEmpty(), "n", "h", 1, null, null, 64, 1, ProtocolVersion.V2);
       };
@@ -198,7 +198,7 @@ class CodecPropertyTest {
       List<Outcome> outcomes = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         boolean success = random.nextBoolean();
-        outcomes.add(new Outcome(random.nextLong(), success, success ? null : maybe()));
+        outcomes.add(new Outcome(random.nextLong() & Long.MAX_VALUE, success, success ? null : maybe()));
       }
       int acquire = n == 0 ? 1 + random.nextInt(Message.MAX_BATCH) : random.nextInt(Message.MAX_BATCH + 1);
       return new ReleaseBatch(outcomes, acquire);
@@ -224,7 +224,7 @@ class CodecPropertyTest {
     }
 
     private Assign assign(String task, int dims) {
-      return new Assign(new Block(task, random.nextLong() & Long.MAX_VALUE, roi(dims), roi(dims)), random.nextInt());
+      return new Assign(new Block(task, random.nextLong() & Long.MAX_VALUE, roi(dims), roi(dims)), 1 + random.nextInt(Integer.MAX_VALUE));
     }
 
     private Roi roi(int dims) {
