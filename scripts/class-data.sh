@@ -1,7 +1,7 @@
 # class-data.sh: sourced by daisy-launch and daisy-worker. The one owner of the class-data
 # archives (AppCDS, Java 13+ "dynamic archives") that let the launcher's and the workers' JVMs map
 # daisy-java's classes ready-made instead of reading, parsing and verifying ~2,500 classes from
-# the jar at every start (measured: see bench/scripts/phases.sh and README.md).
+# the jar at every start (bench/scripts/phases.sh shows the phases of a run with and without).
 #
 # Why it can never break a run:
 # - An archive is only ever used, never written, by a real launcher or worker: dumping at exit

@@ -159,10 +159,14 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
           .orElse(connectTimeout(config.scheduler().deadAfter()));
       // the archive was made by this java with this classpath first: another java gets none
       boolean ownJava = java.equals(WorkerCommand.currentJava());
-      return task -> WorkerCommand.of(java, config.worker(), own, List.of(address), task,
-          dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env())
-          .withSlots(WorkerSlots.of(config, config.task(task), null))
-          .withLeadingJvmOptions(ownJava ? classData.jvmOptions() : List.of());
+      return task -> {
+        List<String> leading = new ArrayList<>(ownJava ? classData.jvmOptions() : List.of());
+        leading.addAll(LocalWorkerCompiler.options(config.task(task)));
+        return WorkerCommand.of(java, config.worker(), own, List.of(address), task,
+            dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env())
+            .withSlots(WorkerSlots.of(config, config.task(task), null))
+            .withLeadingJvmOptions(leading);
+      };
     }
 
     /**

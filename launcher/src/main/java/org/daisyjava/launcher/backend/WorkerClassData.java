@@ -10,7 +10,7 @@ import java.util.Optional;
  * The class-data archive (AppCDS) that {@code scripts/daisy-launch} made for the workers of this
  * jar and this java, named by the system property {@value #PROPERTY}: a worker JVM given it maps
  * daisy-java's classes ready-made instead of loading them from the jar (about 2,300 classes, most
- * of a worker's start; measured in README.md). {@code scripts/class-data.sh} owns the archives —
+ * of a worker's start; see bench/scripts/phases.sh). {@code scripts/class-data.sh} owns the archives —
  * how they are made, named, checked and kept — and names one only when it is whole.
  *
  * <p>Using one can never break a worker: the JVM ignores an archive that is missing, garbage or

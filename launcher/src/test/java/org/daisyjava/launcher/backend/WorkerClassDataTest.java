@@ -66,14 +66,14 @@ class WorkerClassDataTest {
         WorkerClassData.of(archive.toString()));
     assertEquals(WorkerCommand.currentJava(), argv.get(0));
     assertEquals(List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xlog:cds*=off",
-        "-Xshare:off", "-Xmx64m", "-cp"), argv.subList(1, 6), argv.toString());
+        "-XX:TieredStopAtLevel=1", "-Xshare:off", "-Xmx64m", "-cp"), argv.subList(1, 7), argv.toString());
   }
 
   @Test
   void noArchiveAnotherJavaOrARemovedFileLeaveTheCommandAsItWas() throws Exception {
     PipelineConfig plain = config("");
     List<String> without = localCommand(plain, WorkerClassData.NONE);
-    assertEquals("-cp", without.get(1), without.toString());
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-cp"), without.subList(1, 3), without.toString());
     assertFalse(without.stream().anyMatch(a -> a.contains("SharedArchiveFile")), without.toString());
 
     Path gone = Files.writeString(tmp.resolve("removed.jsa"), "x");
@@ -90,7 +90,8 @@ class WorkerClassDataTest {
     List<String> other = localCommand(config("worker: {java: /opt/other-jdk/bin/java}"),
         WorkerClassData.of(archive.toString()));
     assertEquals("/opt/other-jdk/bin/java", other.get(0));
-    assertEquals("-cp", other.get(1), "the archive is of this launcher's java only: " + other);
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-cp"), other.subList(1, 3),
+        "the archive is of this launcher's java only: " + other);
   }
 
   @Test
