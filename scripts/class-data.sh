@@ -1,5 +1,5 @@
-# class-data.sh: sourced by daisy-launch and daisy-worker. The one owner of the class-data
-# archives (AppCDS, Java 13+ "dynamic archives") that let the launcher's and the workers' JVMs map
+# class-data.sh: sourced by daisy-launch. The one owner of the class-data archives (AppCDS,
+# Java 13+ "dynamic archives") that let the launcher's and its local workers' JVMs map
 # daisy-java's classes ready-made instead of reading, parsing and verifying ~2,500 classes from
 # the jar at every start (bench/scripts/phases.sh shows the phases of a run with and without).
 #
@@ -25,6 +25,11 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/daisy-java; on a read-only install with no writable cache
 #   there are none, and everything runs as before. A failed training leaves a .failed marker (with
 #   its log) so that it is not retried at every launch; remove it to try again.
+# - Only JVMs on this machine use them: the launcher and the local backend's workers. Removing an
+#   archive that a JVM maps is harmless on a local file system, not on NFS (a mapping of a file
+#   deleted by another host faults with SIGBUS), and a worker on another node may run another JVM
+#   anyway; so daisy-worker and the cluster job scripts start workers without (the archives of
+#   earlier builds of a jar are removed when a new one is trained, see daisy_cds_train).
 # - DAISY_CDS=off switches all of this off.
 
 # Sets, for JAR run by JAVA (few forks: this runs before every launcher and worker start):
