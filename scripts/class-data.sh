@@ -128,7 +128,9 @@ YAML
     --quiet "$tmp/training.yaml" > "$tmp/training.log" 2>&1 < /dev/null &
   local pid=$!
   # a signal now: stop the training (its launcher stops its worker), then exit like before
-  trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp";
+  # (each step "|| true": daisy-launch runs under set -e, which would end the trap at the first
+  # failing one, e.g. the wait for a training that exits 130, and leave the directory behind)
+  trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$tmp" || true
     echo "daisy-launch: interrupted before the launcher started; nothing was started" >&2; exit 130' INT TERM
   rc=0
   wait "$pid" || rc=$?

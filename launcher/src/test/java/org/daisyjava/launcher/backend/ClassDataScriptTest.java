@@ -177,6 +177,49 @@ class ClassDataScriptTest {
   }
 
   @Test
+  void aSignalDuringTrainingStopsItRemovesItsFilesAndExits130() throws Exception {
+    Path jar = jar();
+    Path stopped = tmp.resolve("stopped");
+    Path java = fakeJava("trap 'echo TERM > " + stopped + "; exit 130' TERM; echo started >&2; sleep 60 & wait $!");
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; . \"$1\"; "
+        + "trap 'exit 99' TERM; " + TRAIN, "bash", script().toString());
+    pb.environment().put("HOME", tmp.resolve("home").toString());
+    pb.environment().put("JAR", jar.toString());
+    pb.environment().put("JAVA", java.toString());
+    pb.redirectError(tmp.resolve("err").toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    // the stand-in's log goes to training.log inside the temporary directory: wait for it to say so
+    long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!trainingStarted() && System.nanoTime() < guard) {
+      Thread.sleep(20);
+    }
+    assertTrue(trainingStarted(), "the training started");
+    p.destroy(); // SIGTERM to bash
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hang guard");
+    assertEquals(130, p.exitValue(), Files.readString(tmp.resolve("err")));
+    assertEquals("TERM\n", Files.readString(stopped), "the training was stopped");
+    assertTrue(Files.readString(tmp.resolve("err")).contains("interrupted before the launcher started"));
+    try (Stream<Path> s = Files.list(tmp.resolve("install"))) {
+      assertEquals(List.of(jar), s.toList(), "nothing left but the jar");
+    }
+  }
+
+  private boolean trainingStarted() throws IOException {
+    try (Stream<Path> s = Files.walk(tmp.resolve("install"))) {
+      return s.anyMatch(f -> f.getFileName().toString().equals("training.log") && readQuietly(f).contains("started"));
+    }
+  }
+
+  private static String readQuietly(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Test
   void aJarDirectoryThatCannotHoldArchivesSendsThemToTheUsersCache() throws Exception {
     // the jar's directory is replaced by a file where archives would go: mkdir -p fails there as it
     // would on a read-only install (the tests may run as root, who may write anywhere)
