@@ -3,7 +3,7 @@
 # (3-D, 20x20x25 blocks of 10^3, no conflicts: the real daisy bench's scenario "a", see
 # /work/shared/daisy-bench), timed from the launcher's start to its exit, REPS times, for each
 # WORKERSxSLOTS layout given. Prints one line per run and min/median/max wall time and blocks/s
-# per layout. Needs the jar (scripts/daisy-launch builds it on first use).
+# per layout.
 #
 #   bench/scripts/slots-bench.sh [REPS] [LAYOUT...]     e.g.  3 1x8 8x1
 set -euo pipefail
@@ -15,6 +15,9 @@ layouts=("${@:-1x8}")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 blocks=10000
+# the jar and its class-data archives (scripts/class-data.sh) are made on first use: here, so that
+# no timed run pays for them
+"$root/scripts/daisy-launch" --version > /dev/null
 for layout in "${layouts[@]}"; do
   workers="${layout%x*}"
   slots="${layout#*x}"

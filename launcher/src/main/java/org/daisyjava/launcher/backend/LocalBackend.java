@@ -115,6 +115,17 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
 
   /** Local worker processes, connecting over loopback. */
   static final class Factory implements BackendFactory {
+    private final WorkerClassData classData;
+
+    /** Workers get the class-data archive the launch script named, if any. */
+    Factory() {
+      this(WorkerClassData.fromSystemProperties());
+    }
+
+    Factory(WorkerClassData classData) {
+      this.classData = classData;
+    }
+
     @Override
     public String bindHost() {
       return "127.0.0.1";
@@ -139,16 +150,23 @@ public final class LocalBackend extends SupervisedWorkers<LocalBackend.Running> 
           command(config, dir, "tcp://127.0.0.1:" + port, dir.keyFile().toString()));
     }
 
-    private static Function<String, WorkerCommand> command(PipelineConfig config, RunDirectory dir,
+    private Function<String, WorkerCommand> command(PipelineConfig config, RunDirectory dir,
         String address, String keyFile) {
       // worker.java names the java of compute nodes; here the workers share this machine's
       String java = config.worker().java().equals("java") ? WorkerCommand.currentJava() : config.worker().java();
       String own = WorkerCommand.ownClasspath();
       Duration connect = config.worker().connectTimeout()
           .orElse(connectTimeout(config.scheduler().deadAfter()));
-      return task -> WorkerCommand.of(java, config.worker(), own, List.of(address), task,
-          dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env())
-          .withSlots(WorkerSlots.of(config, config.task(task), null));
+      // the archive was made by this java with this classpath first: another java gets none
+      boolean ownJava = java.equals(WorkerCommand.currentJava());
+      return task -> {
+        List<String> leading = new ArrayList<>(ownJava ? classData.jvmOptions() : List.of());
+        leading.addAll(LocalWorkerCompiler.options(config.task(task)));
+        return WorkerCommand.of(java, config.worker(), own, List.of(address), task,
+            dir.root(), Path.of(keyFile), connect).withEnv(config.task(task).env())
+            .withSlots(WorkerSlots.of(config, config.task(task), null))
+            .withLeadingJvmOptions(leading);
+      };
     }
 
     /**

@@ -66,6 +66,21 @@ public record WorkerCommand(List<String> argv, Map<String, String> env) {
     return new WorkerCommand(List.copyOf(argv), Map.copyOf(new LinkedHashMap<>(worker.env())));
   }
 
+  /**
+   * This command with JVM options put right after the java executable, before {@code
+   * worker.jvm_options} (which therefore win where they say otherwise).
+   */
+  public WorkerCommand withLeadingJvmOptions(List<String> options) {
+    if (options.isEmpty()) {
+      return this;
+    }
+    List<String> more = new ArrayList<>(argv.size() + options.size());
+    more.add(argv.get(0));
+    more.addAll(options);
+    more.addAll(argv.subList(1, argv.size()));
+    return new WorkerCommand(List.copyOf(more), env);
+  }
+
   /** The command asking the scheduler for worker id {@code id} ({@code --worker-id}). */
   public WorkerCommand withWorkerId(long id) {
     return withOption("--worker-id", Long.toString(id));

@@ -1,5 +1,6 @@
 package org.daisyjava.launcher.observe;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.logging.Level;
@@ -18,6 +19,12 @@ public final class RunEvents implements AutoCloseable {
   private final List<RunListener> listeners;
   private final long startNanos;
   private boolean ended;
+  /**
+   * Until {@link #started}: events reported before the run's first line (a backend may submit
+   * jobs before run_started is written, see RunSession.start), emitted right after it, so that
+   * every listener still sees run_started first.
+   */
+  private List<RunEvent> held = new ArrayList<>();
 
   public RunEvents(RunModel model, List<RunListener> listeners, long startNanos) {
     this.model = model;
@@ -40,8 +47,11 @@ public final class RunEvents implements AutoCloseable {
     for (RunListener l : listeners) {
       call(l, () -> l.started(model));
     }
+    List<RunEvent> before = held;
+    held = null;
     emit(new RunEvent.RunStarted(System.currentTimeMillis(), i.name(), i.runDir(), i.backend(),
         IntStream.range(0, i.graph().taskCount()).mapToObj(i.graph()::taskName).toList(), i.graph().totalBlocks()));
+    before.forEach(this::emit);
   }
 
   /** A tick of the launch loop. */
@@ -60,6 +70,12 @@ public final class RunEvents implements AutoCloseable {
       return;
     }
     ended = true;
+    if (held != null) {
+      // it ends without having started (the scheduler could not listen): what there is, in order
+      List<RunEvent> before = held;
+      held = null;
+      before.forEach(this::emit);
+    }
     tick(last);
     model.close(last);
     emit(new RunEvent.RunEnded(System.currentTimeMillis(), ending.state().json(),
@@ -80,6 +96,10 @@ public final class RunEvents implements AutoCloseable {
   }
 
   private void emit(RunEvent e) {
+    if (held != null) {
+      held.add(e);
+      return;
+    }
     for (RunListener l : listeners) {
       call(l, () -> l.event(e));
     }
