@@ -124,7 +124,11 @@ YAML
     rm -rf "$tmp" 2>/dev/null || true
     return 0
   fi
-  "$java" -XX:ArchiveClassesAtExit="$tmp/launcher.jsa" -cp "$jar" org.daisyjava.launcher.Main \
+  # at most two minutes (it takes seconds): a machine where it cannot finish (loopback blocked,
+  # say) costs the first launch that long once, then the .failed marker, never a hang
+  local limit=()
+  if command -v timeout > /dev/null 2>&1; then limit=(timeout -k 5 120); fi
+  ${limit[@]+"${limit[@]}"} "$java" -XX:ArchiveClassesAtExit="$tmp/launcher.jsa" -cp "$jar" org.daisyjava.launcher.Main \
     --quiet "$tmp/training.yaml" > "$tmp/training.log" 2>&1 < /dev/null &
   local pid=$!
   # a signal now: stop the training (its launcher stops its worker), then exit like before
