@@ -126,7 +126,7 @@ public final class X25519 {
   }
 
   /** The element reduced to [0, p), as 32 little-endian bytes. */
-  private static void encode(byte[] out, long[] f) {
+  static void encode(byte[] out, long[] f) {
     long t0 = f[0];
     long t1 = f[1];
     long t2 = f[2];

@@ -104,6 +104,48 @@ class KnownAnswerTest {
     }
   }
 
+  /**
+   * The final reduction, which random inputs practically never exercise at its edges: limbs
+   * (each below 2^52, as a product leaves them) of values around p, 2p and 2^255, against
+   * BigInteger mod p.
+   */
+  @Test
+  void encodingReducesEveryValueModP() {
+    BigInteger p = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    BigInteger mask = BigInteger.ONE.shiftLeft(51).subtract(BigInteger.ONE);
+    java.util.Random random = new java.util.Random(31);
+    java.util.List<BigInteger> values = new java.util.ArrayList<>();
+    for (long d = -3; d <= 20; d++) {
+      values.add(p.add(BigInteger.valueOf(d)));
+      values.add(p.shiftLeft(1).add(BigInteger.valueOf(d)));
+      values.add(BigInteger.ONE.shiftLeft(255).add(BigInteger.valueOf(d)));
+    }
+    values.add(BigInteger.ZERO);
+    values.add(BigInteger.ONE);
+    for (BigInteger v : values) {
+      // the canonical limbs, then the same value with carries pushed down (limbs up to 2^52)
+      long[] limbs = new long[5];
+      for (int i = 0; i < 5; i++) {
+        limbs[i] = v.shiftRight(51 * i).and(i == 4 ? BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE) : mask)
+            .longValueExact();
+      }
+      for (int variant = 0; variant < 2; variant++) {
+        long[] f = limbs.clone();
+        if (variant == 1) {
+          for (int i = 4; i > 0; i--) {
+            if (f[i] > 0 && random.nextBoolean()) {
+              f[i] -= 1;
+              f[i - 1] += 1L << 51;
+            }
+          }
+        }
+        byte[] out = new byte[32];
+        X25519.encode(out, f);
+        assertEquals(v.mod(p), littleEndian(out), v + " (variant " + variant + ")");
+      }
+    }
+  }
+
   /** RFC 8439 §2.5.2. */
   @Test
   void poly1305OfRfc8439() {
