@@ -317,29 +317,7 @@ public final class X25519 {
     q = Math.multiplyHigh(a4, b0);
     l4 += p & M;
     h4 += q << 13 | p >>> 51;
-    // the value is h_i·2^51 + l_i per limb: carry upwards; 2^255 ≡ 19 brings the top back
-    long c = h0 + (l0 >>> 51);
-    long t0 = l0 & M;
-    l1 += c;
-    c = h1 + (l1 >>> 51);
-    long t1 = l1 & M;
-    l2 += c;
-    c = h2 + (l2 >>> 51);
-    long t2 = l2 & M;
-    l3 += c;
-    c = h3 + (l3 >>> 51);
-    long t3 = l3 & M;
-    l4 += c;
-    c = h4 + (l4 >>> 51);
-    long t4 = l4 & M;
-    // c (below 2^62) counts multiples of 2^255: split, so that 19·c cannot overflow
-    t0 += 19 * (c & M);
-    t1 += 19 * (c >>> 51) + (t0 >>> 51);
-    out[0] = t0 & M;
-    out[1] = t1;
-    out[2] = t2;
-    out[3] = t3;
-    out[4] = t4;
+    carry(out, l0, h0, l1, h1, l2, h2, l3, h3, l4, h4);
   }
 
   private static void square(long[] out, long[] a) {
@@ -426,7 +404,16 @@ public final class X25519 {
     q = Math.multiplyHigh(a2, a2);
     l4 += p & M;
     h4 += q << 13 | p >>> 51;
-    // the value is h_i·2^51 + l_i per limb: carry upwards; 2^255 ≡ 19 brings the top back
+    carry(out, l0, h0, l1, h1, l2, h2, l3, h3, l4, h4);
+  }
+
+  /**
+   * The product's limbs into {@code out}: the value of limb i is {@code h_i·2^51 + l_i} (see the
+   * class comment for the bounds); carried upwards, with 2^255 ≡ 19 bringing the top back.
+   * Small enough for the JIT to inline into both callers.
+   */
+  private static void carry(long[] out, long l0, long h0, long l1, long h1, long l2, long h2, long l3,
+      long h3, long l4, long h4) {
     long c = h0 + (l0 >>> 51);
     long t0 = l0 & M;
     l1 += c;
