@@ -43,10 +43,7 @@ import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.scheduler.graph.DependencyWalker;
 import org.daisyjava.scheduler.graph.TaskGeometry;
 import org.daisyjava.scheduler.checkpoint.CheckpointLog;
-import org.daisyjava.scheduler.checkpoint.DurabilityListener;
-import org.daisyjava.scheduler.checkpoint.Outcome;
 import org.daisyjava.scheduler.server.CheckpointRecorder;
-import org.daisyjava.scheduler.server.DoneRecorder;
 import org.daisyjava.scheduler.server.SchedulerServer;
 import org.daisyjava.scheduler.server.ServerObserver;
 import org.daisyjava.scheduler.server.ServerSettings;
@@ -691,21 +688,15 @@ public final class LatencyBench {
       checkOnlyUpstream(graph, blocks);
       SchedulingState state = new SchedulingState(graph, new int[] {0, 0}, null);
       String interval = System.getProperty("latency.syncIntervalMs");
-      CheckpointRecorder realLog = interval != null ? null
-          : CheckpointRecorder.create(dir.resolve("checkpoint.log"), "latency".getBytes());
-      IntervalRecorder otherLog = interval == null ? null
-          : new IntervalRecorder(dir.resolve("checkpoint.log"), Duration.ofMillis(Long.parseLong(interval)));
+      CheckpointRecorder log = CheckpointRecorder.create(dir.resolve("checkpoint.log"), "latency".getBytes(),
+          interval == null ? CheckpointLog.DEFAULT_SYNC_INTERVAL : Duration.ofMillis(Long.parseLong(interval)));
       WorkerKeys keys = WorkerKeys.generate(plain ? Encryption.OFF : Encryption.CURVE);
       Files.writeString(dir.resolve("worker.key"), keys.workerFileText());
       TaskSettings noop = new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null);
       SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0,
           Duration.ofSeconds(1), 5, keys.server(), dir.toString(), List.of(noop, noop), expected),
-          nolog ? null : realLog != null ? realLog : otherLog);
-      if (realLog != null) {
-        realLog.attach(server);
-      } else {
-        otherLog.server.set(server);
-      }
+          nolog ? null : log);
+      log.attach(server);
       long[][] stamps = new long[3][(int) blocks]; // see LEGS; written on the loop, read after it ended
       server.observe(new ServerObserver() {
         // the loop's thread only
@@ -772,11 +763,7 @@ public final class LatencyBench {
         }
       }
       server.close();
-      if (realLog != null) {
-        realLog.close();
-      } else {
-        otherLog.log.close();
-      }
+      log.close();
       ServerSnapshot s = server.snapshot(); // the last one, published when the loop ended
       StringBuilder lines = new StringBuilder();
       for (int k = 0; k < blocks; k++) {
@@ -792,43 +779,6 @@ public final class LatencyBench {
           loopCpu / 1_000_000);
       System.out.flush();
       System.exit(0);
-    }
-
-    /**
-     * The checkpoint log with a sync interval other than the default ({@code
-     * -Dlatency.syncIntervalMs}, to measure what the pacing of forces costs the latency): the same
-     * glue as {@link CheckpointRecorder}, which always uses the default.
-     */
-    private static final class IntervalRecorder implements DoneRecorder {
-      final AtomicReference<SchedulerServer> server = new AtomicReference<>();
-      final CheckpointLog log;
-
-      IntervalRecorder(Path file, Duration interval) throws IOException {
-        log = CheckpointLog.create(file, "latency".getBytes(), new DurabilityListener() {
-          @Override
-          public void durable(long upToSequence) {
-            SchedulerServer s = server.get();
-            if (s != null) {
-              s.durable(upToSequence);
-            }
-          }
-
-          @Override
-          public void failed(IOException cause) {
-            System.err.println("checkpoint log failed: " + cause);
-          }
-        }, interval);
-      }
-
-      @Override
-      public long record(int task, long blockId, boolean skipped) {
-        return log.append(task, blockId, skipped ? Outcome.SKIPPED : Outcome.SUCCESS);
-      }
-
-      @Override
-      public void flush() {
-        log.flush();
-      }
     }
 
     /** Fails unless block k of {@code down} has one upstream block, k of {@code up}, and those have none. */

@@ -2,6 +2,7 @@ package org.daisyjava.scheduler.server;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,7 +30,8 @@ public final class CheckpointRecorder implements DoneRecorder, AutoCloseable {
   private final AtomicReference<SchedulerServer> server = new AtomicReference<>();
   private final CheckpointLog log;
 
-  private CheckpointRecorder(Path file, byte[] header, Recovery recovered) throws IOException {
+  private CheckpointRecorder(Path file, byte[] header, Recovery recovered, Duration syncInterval)
+      throws IOException {
     DurabilityListener listener = new DurabilityListener() {
       @Override
       public void durable(long upToSequence) {
@@ -46,18 +48,26 @@ public final class CheckpointRecorder implements DoneRecorder, AutoCloseable {
       }
     };
     log = recovered == null
-        ? CheckpointLog.create(file, header, listener)
+        ? CheckpointLog.create(file, header, listener, syncInterval)
         : CheckpointLog.append(file, recovered, listener);
   }
 
   /** A new log with {@code header} (the file must not exist). */
   public static CheckpointRecorder create(Path file, byte[] header) throws IOException {
-    return new CheckpointRecorder(file, header, null);
+    return create(file, header, CheckpointLog.DEFAULT_SYNC_INTERVAL);
+  }
+
+  /**
+   * A new log whose forces start at least {@code syncInterval} apart while records keep coming
+   * (see {@link CheckpointLog}); for benchmarks of what that pacing costs.
+   */
+  public static CheckpointRecorder create(Path file, byte[] header, Duration syncInterval) throws IOException {
+    return new CheckpointRecorder(file, header, null, syncInterval);
   }
 
   /** The recovered log, continued. */
   public static CheckpointRecorder resume(Path file, Recovery recovered) throws IOException {
-    return new CheckpointRecorder(file, null, recovered);
+    return new CheckpointRecorder(file, null, recovered, null);
   }
 
   /** The server that is told about durability; set once, before it starts. */
