@@ -37,6 +37,26 @@ class DurabilityListenerTest {
         assertEquals(List.of(), listener.failures());
     }
 
+    /**
+     * Forces are paced only while records keep coming: with an interval of an hour, a record
+     * appended after the log went quiet is forced at once (before the pacing rule, this test
+     * hung past its 60 s timeout). Deterministic: the writer decides whether to pace under the
+     * lock it signals the flush from, before the next append can take it.
+     */
+    @Test
+    void aQuietLogForcesTheNextRecordWithoutWaitingOutTheInterval() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        try (CheckpointLog log = CheckpointLog.create(dir.resolve("checkpoint.log"),
+                LogFiles.HEADER, listener, Duration.ofHours(1))) {
+            for (int i = 0; i < 5; i++) {
+                long seq = log.append(0, i, Outcome.SUCCESS);
+                log.flush();
+                assertEquals(seq, listener.lastDurable());
+            }
+        }
+        assertEquals(List.of(), listener.violations());
+    }
+
     @Test
     void flushReturnsOnlyAfterTheListenerCoveredEverythingAppended() throws Exception {
         // A slow listener widens the window in which a premature flush return would be seen.
