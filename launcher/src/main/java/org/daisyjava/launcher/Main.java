@@ -16,8 +16,9 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.daisyjava.launcher.config.ConfigException;
+import org.daisyjava.core.LogLineFormatter;
 import org.daisyjava.launcher.backend.BackendRegistry;
+import org.daisyjava.launcher.config.ConfigException;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.doctor.Doctor;
@@ -190,17 +191,22 @@ public final class Main {
    * terminal), the run directory's daisy-launch.log gets everything from INFO up.
    */
   static void configureLogging() {
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format",
-          "%1$tF %1$tT %4$s %5$s%6$s%n");
-    }
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
     for (java.util.logging.Handler h : root.getHandlers()) {
       if (h instanceof java.util.logging.ConsoleHandler) {
         h.setLevel(java.util.logging.Level.WARNING);
-        h.setFormatter(new java.util.logging.SimpleFormatter());
+        h.setFormatter(logFormatter());
       }
     }
+  }
+
+  /**
+   * The launcher's log lines: {@link LogLineFormatter}'s, or {@code SimpleFormatter}'s if the user
+   * gave it a format ({@code -Djava.util.logging.SimpleFormatter.format=...}).
+   */
+  static java.util.logging.Formatter logFormatter() {
+    return System.getProperty("java.util.logging.SimpleFormatter.format") != null
+        ? new java.util.logging.SimpleFormatter() : new LogLineFormatter();
   }
 
   static String version() {

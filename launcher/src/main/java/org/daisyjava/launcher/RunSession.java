@@ -11,7 +11,6 @@ import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.daisyjava.launcher.backend.Backend;
 import org.daisyjava.launcher.backend.BackendFactory;
 import org.daisyjava.launcher.backend.ExternalWorkers;
@@ -359,7 +358,7 @@ final class RunSession {
   private static Handler logToRunDir(RunDirectory dir) {
     try {
       FileHandler h = new FileHandler(dir.root().resolve("daisy-launch.log").toString(), true);
-      h.setFormatter(new SimpleFormatter());
+      h.setFormatter(Main.logFormatter());
       h.setLevel(Level.INFO);
       Logger root = Logger.getLogger("");
       root.addHandler(h);

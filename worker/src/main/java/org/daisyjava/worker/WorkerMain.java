@@ -8,6 +8,7 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.daisyjava.core.LogLineFormatter;
 
 /**
  * {@code daisy-worker --connect ADDR[,ADDR...] --task NAME [--run-dir DIR] [--key-file FILE]
@@ -113,7 +114,7 @@ public final class WorkerMain {
       root.removeHandler(handler);
     }
     ConsoleHandler stderr = new ConsoleHandler();
-    stderr.setFormatter(new OneLineLogFormatter());
+    stderr.setFormatter(new LogLineFormatter());
     stderr.setLevel(Level.ALL);
     root.addHandler(stderr);
   }
