@@ -1,6 +1,5 @@
 package org.daisyjava.launcher.observe;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,7 +35,6 @@ import org.daisyjava.launcher.progress.ColumnWidth;
  */
 public final class RunStatistics extends RunEndListener {
   private static final Logger LOG = Logger.getLogger(RunStatistics.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SHOWN_WORKERS = 12;
   private final PrintStream out;
   private final Path summaryFile;
@@ -55,12 +53,12 @@ public final class RunStatistics extends RunEndListener {
     }
     ObjectNode root;
     try {
-      root = (ObjectNode) JSON.readTree(Files.readString(summaryFile));
+      root = (ObjectNode) DocumentJson.read(Files.readString(summaryFile));
     } catch (IOException | ClassCastException e) {
       LOG.warning("cannot add statistics to " + summaryFile + ": " + e.getMessage());
       return;
     }
-    root.set("statistics", JSON.valueToTree(json(model)));
+    root.set("statistics", DocumentJson.tree(json(model)));
     DocumentFile.replace(summaryFile, DocumentJson.write(root) + "\n", LOG);
   }
 
