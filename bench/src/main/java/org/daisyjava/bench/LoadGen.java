@@ -56,20 +56,29 @@ public final class LoadGen {
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     int edge = Math.max(2, (int) Math.round(Math.cbrt(blocks)));
     List<Map<String, Double>> runs = new ArrayList<>();
-    System.out.printf("load generator: %d simulated workers (%s, protocol version %d), 3-D with conflicts,"
-        + " %d^3 no-op blocks, durable checkpoint log%n", workers, Boolean.getBoolean("loadgen.plain") ? "plain"
-        : "CURVE", Integer.getInteger("loadgen.protocol", 1), edge);
+    System.out.printf("load generator: %d simulated workers (%s, protocol version %d, %s engine), 3-D with"
+        + " conflicts, %d^3 no-op blocks, durable checkpoint log%n", workers, Boolean.getBoolean("loadgen.plain")
+        ? "plain" : "CURVE", Integer.getInteger("loadgen.protocol", 1), engineIsNio() ? "nio" : "jeromq", edge);
     for (int r = 0; r < repeats; r++) {
       runs.add(run(workers, edge));
     }
     System.out.printf("summary over %d runs (min/median/max), %d workers:%n", repeats, workers);
     for (String key : List.of("steady_blocks_per_s", "connect_s", "refused", "lost", "abandons", "unfinished",
         "listen_overflows", "sched_cpu_s", "sched_loop_cpu_s", "sched_io_cpu_s", "sched_rss_mb",
-        "gen_cpu_s", "wall_s")) {
+        "gen_cpu_s", "gen_prep_cpu_s", "wall_s")) {
       double[] v = runs.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
       Arrays.sort(v);
       System.out.printf("  %-20s %s / %s / %s%n", key, fmt(v[0]), fmt(v[v.length / 2]), fmt(v[v.length - 1]));
     }
+  }
+
+  /** {@code -Dloadgen.engine}: {@code jeromq} (default, {@link LoadShard}) or {@code nio} ({@link NioShard}). */
+  private static boolean engineIsNio() {
+    String engine = System.getProperty("loadgen.engine", "jeromq");
+    if (!engine.equals("jeromq") && !engine.equals("nio")) {
+      throw new IllegalArgumentException("-Dloadgen.engine must be jeromq or nio, got " + engine);
+    }
+    return engine.equals("nio");
   }
 
   private static String fmt(double v) {
@@ -94,7 +103,8 @@ public final class LoadGen {
     BufferedReader schedOut = new BufferedReader(new InputStreamReader(sched.getInputStream(), StandardCharsets.UTF_8));
     String[] portLine = expect(schedOut, "port").split(" ");
     String endpoint = "tcp://127.0.0.1:" + portLine[1];
-    int perShard = Integer.getInteger("loadgen.perShard", 2000);
+    boolean nio = engineIsNio();
+    int perShard = Integer.getInteger("loadgen.perShard", nio ? 5000 : 2000);
     int shards = (workers + perShard - 1) / perShard;
     List<Process> procs = new ArrayList<>();
     List<BufferedReader> outs = new ArrayList<>();
@@ -109,7 +119,7 @@ public final class LoadGen {
       argv.addAll(List.of("-Dloadgen.ioThreads=" + Integer.getInteger("loadgen.ioThreads", 1),
           "-Dloadgen.protocol=" + Integer.getInteger("loadgen.protocol", 1),
           "-Dloadgen.jitterMs=" + Integer.getInteger("loadgen.jitterMs", 0), "-cp", cp,
-          LoadShard.class.getName(), endpoint, dir.resolve("worker.key").toString(), Integer.toString(from),
+          (nio ? NioShard.class : LoadShard.class).getName(), endpoint, dir.resolve("worker.key").toString(), Integer.toString(from),
           Integer.toString(to - from), System.getProperty("loadgen.threads", "2"),
           System.getProperty("loadgen.prefetch", "4")));
       Process p = new ProcessBuilder(argv)
@@ -157,9 +167,11 @@ public final class LoadGen {
     long welcomed = 0;
     long refusedAtWorkers = 0;
     long abandons = 0;
+    long genPrepCpu = 0;
     for (BufferedReader o : outs) {
       Map<String, String> f = fields(expect(o, "result"));
       genCpu += Long.parseLong(f.get("cpu_ms"));
+      genPrepCpu += Long.parseLong(f.getOrDefault("prep_cpu_ms", "0"));
       welcomed += Long.parseLong(f.get("welcomed"));
       refusedAtWorkers += Long.parseLong(f.get("refused"));
       abandons += Long.parseLong(f.get("abandons"));
@@ -183,13 +195,15 @@ public final class LoadGen {
     m.put("sched_io_cpu_s", Long.parseLong(result.get("io_cpu_ms")) / 1000.0);
     m.put("sched_rss_mb", Long.parseLong(result.get("hwm_kb")) / 1024.0);
     m.put("gen_cpu_s", genCpu / 1000.0);
+    m.put("gen_prep_cpu_s", genPrepCpu / 1000.0);
     m.put("wall_s", wall);
     System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d), refused %d,"
         + " declared dead %d, abandons %d, never finished %d, listen overflows %d; scheduler CPU %.1f s (loop %.1f, I/O %.1f),"
-        + " peak RSS %.0f MB; generator CPU %.1f s; wall %.1f s%n",
+        + " peak RSS %.0f MB; generator CPU %.1f s (%.1f s of it before go); wall %.1f s%n",
         m.get("steady_blocks_per_s"), workers, m.containsKey("connect_s") ? fmt(m.get("connect_s")) : "never",
         welcomed, refused, m.get("lost").longValue(), abandons, unfinished, overflows, m.get("sched_cpu_s"),
-        m.get("sched_loop_cpu_s"), m.get("sched_io_cpu_s"), m.get("sched_rss_mb"), m.get("gen_cpu_s"), wall);
+        m.get("sched_loop_cpu_s"), m.get("sched_io_cpu_s"), m.get("sched_rss_mb"), m.get("gen_cpu_s"),
+        m.get("gen_prep_cpu_s"), wall);
     if (!Boolean.getBoolean("loadgen.keep")) {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
