@@ -59,7 +59,8 @@ import org.zeromq.ZMQ;
  * <p>Stdin/stdout with LoadGen as LoadShard's: {@code ready} when prepared, connect on the first
  * line ("go"), stop on the second ("stop"), then {@code result welcomed= blocks= refused=
  * abandons= heartbeats= other= unfinished= cpu_ms= rss_kb=} (and {@code lost_connections=},
- * {@code prep_cpu_ms=}). Arguments: {@code ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH}.
+ * {@code prep_cpu_ms=}, {@code last_welcome_ms=}: from "go" until this shard's last worker was
+ * welcomed, -1 if none was). Arguments: {@code ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH}.
  */
 public final class NioShard {
   /** Offer protocol version 2 ({@code -Dloadgen.protocol=2}); else version 1. */
@@ -81,6 +82,9 @@ public final class NioShard {
   private final AtomicLong unfinished = new AtomicLong();
   private final AtomicLong lostConnections = new AtomicLong();
   private final AtomicInteger reasonsLogged = new AtomicInteger();
+  /** When "go" came, and when the last of this shard's workers was welcomed (System.nanoTime). */
+  private volatile long goNanos;
+  private final AtomicLong lastWelcomeNanos = new AtomicLong();
   /** The parent's second line (the scheduler has ended): stop, counting who had not finished. */
   private volatile boolean stopRequested;
 
@@ -157,15 +161,17 @@ public final class NioShard {
     }, "nioshard-stop");
     stopper.setDaemon(true);
     stopper.start();
+    goNanos = System.nanoTime();
     go.countDown();
     finished.await();
     for (Throwable f : failures) {
       f.printStackTrace();
     }
     System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
-        + " unfinished=%d cpu_ms=%d rss_kb=%d lost_connections=%d prep_cpu_ms=%d%n", welcomed.get(), blocks.get(),
-        refused.get(), abandons.get(), heartbeatsSent.get(), other.get(), unfinished.get(), cpuNanos() / 1_000_000,
-        LoadScheduler.status("VmHWM"), lostConnections.get(), prepCpu / 1_000_000);
+        + " unfinished=%d cpu_ms=%d rss_kb=%d lost_connections=%d prep_cpu_ms=%d last_welcome_ms=%d%n",
+        welcomed.get(), blocks.get(), refused.get(), abandons.get(), heartbeatsSent.get(), other.get(),
+        unfinished.get(), cpuNanos() / 1_000_000, LoadScheduler.status("VmHWM"), lostConnections.get(),
+        prepCpu / 1_000_000, lastWelcomeNanos.get() == 0 ? -1 : (lastWelcomeNanos.get() - goNanos) / 1_000_000);
     System.out.flush();
     for (Driver d : drivers) {
       d.close();
@@ -334,6 +340,7 @@ public final class NioShard {
             heartbeatNanos = hb * 1_000_000L;
           }
           welcomed.incrementAndGet();
+          lastWelcomeNanos.accumulateAndGet(System.nanoTime(), Math::max);
           phase[i] = Phase.WORKING;
           v2[i] = FrameScan.number(frame, "version") == 2;
           if (v2[i]) {
