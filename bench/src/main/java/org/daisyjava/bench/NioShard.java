@@ -101,7 +101,13 @@ public final class NioShard {
     int count = Integer.parseInt(args[3]);
     int threads = Math.max(1, Math.min(count, Integer.parseInt(args[4])));
     int prefetch = Integer.parseInt(args[5]);
-    new NioShard().run(address, security, first, count, threads, prefetch);
+    try {
+      new NioShard().run(address, security, first, count, threads, prefetch);
+    } catch (Exception e) {
+      // (the driver threads wait for "go": end them with the JVM, and tell LoadGen by the exit code)
+      e.printStackTrace();
+      System.exit(1);
+    }
     System.exit(0);
   }
 
