@@ -19,9 +19,25 @@ import java.util.stream.Stream;
 /**
  * The load generator: N simulated workers (up to 10,000) against a real scheduler — a {@link
  * LoadScheduler} JVM with CURVE and the durable checkpoint log, one 3-D task with conflicts of
- * no-op blocks — driven by {@link LoadShard} JVMs of at most {@code -Dloadgen.perShard} (default
- * 2000) workers each, a few driver threads per shard (not a thread per worker). All shards build
- * their sockets first; then every worker connects at once (a storm).
+ * no-op blocks — driven by shard JVMs of at most {@code -Dloadgen.perShard} workers each, a few
+ * driver threads per shard (not a thread per worker). All shards build their sockets first; then
+ * every worker connects at once (a storm). Two engines of simulated workers ({@code
+ * -Dloadgen.engine}): {@code jeromq} (default, {@link LoadShard}: a JeroMQ DEALER per worker, made
+ * as a real worker's; 2000 per shard by default) and {@code nio} ({@link NioShard}: the same bytes
+ * from one SocketChannel per worker; 5000 per shard by default).
+ *
+ * <p>How to run and what it measures: build ({@code mvn -o -q -B package -DskipTests -pl bench
+ * -am}), then {@code java -Dloadgen.engine=nio -Dloadgen.protocol=2 -Dloadgen.prefetch=32 -cp
+ * bench/target/classes:launcher/target/daisy-java.jar org.daisyjava.bench.LoadGen 10000 1000000
+ * 1}. A storm of N workers measures the scheduler's limit only when the generator is not the
+ * bottleneck: JeroMQ's simulated workers cost the generator more CPU than the scheduler spends
+ * (about 105 s against 37 s for 10,000 on 2 cores), NIO's far less, because each NIO worker made
+ * its transient CURVE keys and HELLO before "go" (as a real worker does on its own machine) and
+ * carries no JeroMQ machinery; compare {@code gen_cpu_s} (and {@code gen_prep_cpu_s}, its part
+ * before "go") with {@code sched_cpu_s}. Give the run enough blocks to outlast the storm: when
+ * the first workers finish before the last have connected, "all connected" never happens and the
+ * run is reported as such ({@code connect_s} missing; {@code last_welcome_s}, the NIO shards' own
+ * time from "go" to their last welcome, still says how long the storm took).
  *
  * <p>Reports per run: steady blocks/s (the scheduler's durable count between 10 % — or all
  * connected, if later — and 90 %), the time from "go" until every worker had a session, refused
@@ -31,8 +47,8 @@ import java.util.stream.Stream;
  * the repeats.
  *
  * <p>Why separate JVMs: a JeroMQ socket costs several file descriptors (its mailbox, its poller, its
- * TCP connection) and this machine allows 20,000 per process, so 10,000 workers do not fit in
- * one; and the scheduler's CPU and RSS are measured without the generator's.
+ * TCP connection; an NIO worker costs one) and this machine allows 20,000 per process, so 10,000
+ * workers do not fit in one; and the scheduler's CPU and RSS are measured without the generator's.
  *
  * <p>Arguments: {@code [workers, default 100] [blocks (rounded to a cube), default 200000]
  * [repeats, default 3]}; {@code -Dloadgen.threads} driver threads per shard (default 2), {@code
@@ -57,20 +73,29 @@ public final class LoadGen {
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     int edge = Math.max(2, (int) Math.round(Math.cbrt(blocks)));
     List<Map<String, Double>> runs = new ArrayList<>();
-    System.out.printf("load generator: %d simulated workers (%s, protocol version %d), 3-D with conflicts,"
-        + " %d^3 no-op blocks, durable checkpoint log%n", workers, Boolean.getBoolean("loadgen.plain") ? "plain"
-        : "CURVE", Integer.getInteger("loadgen.protocol", 1), edge);
+    System.out.printf("load generator: %d simulated workers (%s, protocol version %d, %s engine), 3-D with"
+        + " conflicts, %d^3 no-op blocks, durable checkpoint log%n", workers, Boolean.getBoolean("loadgen.plain")
+        ? "plain" : "CURVE", Integer.getInteger("loadgen.protocol", 1), engineIsNio() ? "nio" : "jeromq", edge);
     for (int r = 0; r < repeats; r++) {
       runs.add(run(workers, edge));
     }
     System.out.printf("summary over %d runs (min/median/max), %d workers:%n", repeats, workers);
     for (String key : List.of("steady_blocks_per_s", "connect_s", "refused", "lost", "abandons", "unfinished",
         "listen_overflows", "sched_cpu_s", "sched_loop_cpu_s", "sched_io_cpu_s", "sched_rss_mb",
-        "gen_cpu_s", "wall_s")) {
+        "gen_cpu_s", "gen_prep_cpu_s", "last_welcome_s", "wall_s")) {
       double[] v = runs.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
       Arrays.sort(v);
       System.out.printf("  %-20s %s / %s / %s%n", key, fmt(v[0]), fmt(v[v.length / 2]), fmt(v[v.length - 1]));
     }
+  }
+
+  /** {@code -Dloadgen.engine}: {@code jeromq} (default, {@link LoadShard}) or {@code nio} ({@link NioShard}). */
+  private static boolean engineIsNio() {
+    String engine = System.getProperty("loadgen.engine", "jeromq");
+    if (!engine.equals("jeromq") && !engine.equals("nio")) {
+      throw new IllegalArgumentException("-Dloadgen.engine must be jeromq or nio, got " + engine);
+    }
+    return engine.equals("nio");
   }
 
   private static String fmt(double v) {
@@ -96,7 +121,8 @@ public final class LoadGen {
     BufferedReader schedOut = new BufferedReader(new InputStreamReader(sched.getInputStream(), StandardCharsets.UTF_8));
     String[] portLine = expect(schedOut, "port").split(" ");
     String endpoint = "tcp://127.0.0.1:" + portLine[1];
-    int perShard = Integer.getInteger("loadgen.perShard", 2000);
+    boolean nio = engineIsNio();
+    int perShard = Integer.getInteger("loadgen.perShard", nio ? 5000 : 2000);
     int shards = (workers + perShard - 1) / perShard;
     List<Process> procs = new ArrayList<>();
     List<BufferedReader> outs = new ArrayList<>();
@@ -111,7 +137,7 @@ public final class LoadGen {
       argv.addAll(List.of("-Dloadgen.ioThreads=" + Integer.getInteger("loadgen.ioThreads", 1),
           "-Dloadgen.protocol=" + Integer.getInteger("loadgen.protocol", 1),
           "-Dloadgen.jitterMs=" + Integer.getInteger("loadgen.jitterMs", 0), "-cp", cp,
-          LoadShard.class.getName(), endpoint, dir.resolve("worker.key").toString(), Integer.toString(from),
+          (nio ? NioShard.class : LoadShard.class).getName(), endpoint, dir.resolve("worker.key").toString(), Integer.toString(from),
           Integer.toString(to - from), System.getProperty("loadgen.threads", "2"),
           System.getProperty("loadgen.prefetch", "4")));
       Process p = new ProcessBuilder(argv)
@@ -159,9 +185,13 @@ public final class LoadGen {
     long welcomed = 0;
     long refusedAtWorkers = 0;
     long abandons = 0;
+    long genPrepCpu = 0;
+    long lastWelcome = -1;
     for (BufferedReader o : outs) {
       Map<String, String> f = fields(expect(o, "result"));
       genCpu += Long.parseLong(f.get("cpu_ms"));
+      genPrepCpu += Long.parseLong(f.getOrDefault("prep_cpu_ms", "0"));
+      lastWelcome = Math.max(lastWelcome, Long.parseLong(f.getOrDefault("last_welcome_ms", "-1")));
       welcomed += Long.parseLong(f.get("welcomed"));
       refusedAtWorkers += Long.parseLong(f.get("refused"));
       abandons += Long.parseLong(f.get("abandons"));
@@ -185,13 +215,18 @@ public final class LoadGen {
     m.put("sched_io_cpu_s", Long.parseLong(result.get("io_cpu_ms")) / 1000.0);
     m.put("sched_rss_mb", Long.parseLong(result.get("hwm_kb")) / 1024.0);
     m.put("gen_cpu_s", genCpu / 1000.0);
+    m.put("gen_prep_cpu_s", genPrepCpu / 1000.0);
+    if (lastWelcome >= 0) {
+      m.put("last_welcome_s", lastWelcome / 1000.0);
+    }
     m.put("wall_s", wall);
-    System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d), refused %d,"
-        + " declared dead %d, abandons %d, never finished %d, listen overflows %d; scheduler CPU %.1f s (loop %.1f, I/O %.1f),"
-        + " peak RSS %.0f MB; generator CPU %.1f s; wall %.1f s%n",
+    System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d, the last after %s s),"
+        + " refused %d, declared dead %d, abandons %d, never finished %d, listen overflows %d; scheduler CPU %.1f s"
+        + " (loop %.1f, I/O %.1f), peak RSS %.0f MB; generator CPU %.1f s (%.1f s of it before go); wall %.1f s%n",
         m.get("steady_blocks_per_s"), workers, m.containsKey("connect_s") ? fmt(m.get("connect_s")) : "never",
-        welcomed, refused, m.get("lost").longValue(), abandons, unfinished, overflows, m.get("sched_cpu_s"),
-        m.get("sched_loop_cpu_s"), m.get("sched_io_cpu_s"), m.get("sched_rss_mb"), m.get("gen_cpu_s"), wall);
+        welcomed, m.containsKey("last_welcome_s") ? fmt(m.get("last_welcome_s")) : "?", refused,
+        m.get("lost").longValue(), abandons, unfinished, overflows, m.get("sched_cpu_s"), m.get("sched_loop_cpu_s"),
+        m.get("sched_io_cpu_s"), m.get("sched_rss_mb"), m.get("gen_cpu_s"), m.get("gen_prep_cpu_s"), wall);
     if (!Boolean.getBoolean("loadgen.keep")) {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);

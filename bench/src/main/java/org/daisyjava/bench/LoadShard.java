@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.daisyjava.core.protocol.Message;
-import org.daisyjava.core.protocol.MessageCodec;
-import org.daisyjava.core.protocol.ProtocolVersion;
 import org.daisyjava.core.protocol.WorkerKeyFile;
 import org.daisyjava.core.protocol.WorkerSecurity;
 import org.daisyjava.core.protocol.ZmqSockets;
@@ -33,8 +31,7 @@ import org.zeromq.ZMQ;
  * when its parent writes a line to stdin (the storm). It prints {@code result ...} when each of
  * its workers has said goodbye or was refused. JSON: outgoing frames are fixed bytes (only a
  * release's block id varies); incoming ones are read for {@code type} and {@code block_id} with a
- * small scanner, so the shard's own CPU stays low; what it sends is what {@link MessageCodec}
- * would send.
+ * small scanner, so the shard's own CPU stays low ({@link SimulatedWorkerFrames}).
  *
  * <p>With {@code -Dloadgen.protocol=2} each simulated worker offers protocol version 2 in its
  * hello and, once welcomed to it, asks for its {@code PREFETCH} blocks in one {@code acquire},
@@ -44,13 +41,6 @@ import org.zeromq.ZMQ;
  * <p>Arguments: {@code ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH}.
  */
 public final class LoadShard {
-  private static final byte[] ACQUIRE = MessageCodec.encode(new Message.Acquire());
-  private static final byte[] HEARTBEAT = MessageCodec.encode(new Message.Heartbeat());
-  private static final byte[] GOODBYE = MessageCodec.encode(new Message.Goodbye("load generator done"));
-  private static final byte[] RELEASE_HEAD = "{\"v\":1,\"type\":\"release\",\"block_id\":"
-      .getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] RELEASE_TAIL = ",\"status\":\"success\",\"acquire\":1}"
-      .getBytes(StandardCharsets.US_ASCII);
   /** Offer protocol version 2 ({@code -Dloadgen.protocol=2}); else version 1, as before. */
   private static final boolean OFFER_V2 = Integer.getInteger("loadgen.protocol", 1) == 2;
   /**
@@ -99,6 +89,8 @@ public final class LoadShard {
         }
         drivers.add(new Driver(context, sockets, from, endpoint, prefetch));
       }
+      long prepCpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
       System.out.println("ready");
       System.out.flush();
       BufferedReader parent = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
@@ -129,8 +121,9 @@ public final class LoadShard {
       long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
       System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
-          + " unfinished=%d cpu_ms=%d rss_kb=%d%n", welcomed.get(), blocks.get(), refused.get(), abandons.get(),
-          heartbeatsSent.get(), other.get(), unfinished.get(), cpu / 1_000_000, LoadScheduler.status("VmHWM"));
+          + " unfinished=%d cpu_ms=%d rss_kb=%d prep_cpu_ms=%d%n", welcomed.get(), blocks.get(), refused.get(),
+          abandons.get(), heartbeatsSent.get(), other.get(), unfinished.get(), cpu / 1_000_000,
+          LoadScheduler.status("VmHWM"), prepCpu / 1_000_000);
       System.out.flush();
       for (Driver d : drivers) {
         d.close();
@@ -212,7 +205,7 @@ public final class LoadShard {
           lastSweep = now;
           for (int i = 0; i < sockets.length; i++) {
             if (phase[i] == Phase.WORKING && now - lastSent[i] >= heartbeatNanos) {
-              send(i, HEARTBEAT);
+              send(i, SimulatedWorkerFrames.HEARTBEAT);
               heartbeatsSent.incrementAndGet();
             }
           }
@@ -222,8 +215,7 @@ public final class LoadShard {
 
     private void connect(int i) {
       sockets[i].connect(endpoint);
-      send(i, MessageCodec.encode(new Message.Hello("bench", "sim-" + (firstIndex + i), "loadgen",
-          ProcessHandle.current().pid(), null, null, 1, 0, OFFER_V2 ? ProtocolVersion.V2 : ProtocolVersion.V1)));
+      send(i, SimulatedWorkerFrames.hello(firstIndex + i, OFFER_V2));
       phase[i] = Phase.HELLO_SENT;
     }
 
@@ -243,11 +235,11 @@ public final class LoadShard {
           if (v2[i]) {
             long[] ids = FrameScan.numbers(frame, "block_id", Message.MAX_BATCH);
             blocks.addAndGet(ids.length);
-            send(i, releaseBatch(ids));
+            send(i, SimulatedWorkerFrames.releaseBatch(ids));
           } else {
             long id = FrameScan.number(frame, "block_id");
             blocks.incrementAndGet();
-            send(i, release(id));
+            send(i, SimulatedWorkerFrames.release(id));
           }
         }
         case "wait", "heartbeat" -> { }
@@ -260,15 +252,15 @@ public final class LoadShard {
           phase[i] = Phase.WORKING;
           v2[i] = FrameScan.number(frame, "version") == 2;
           if (v2[i]) {
-            send(i, MessageCodec.encode(new Message.AcquireBatch(prefetch)));
+            send(i, SimulatedWorkerFrames.acquireBatch(prefetch));
           } else {
             for (int k = 0; k < prefetch; k++) {
-              send(i, ACQUIRE);
+              send(i, SimulatedWorkerFrames.ACQUIRE);
             }
           }
         }
         case "no_more_blocks" -> {
-          send(i, GOODBYE);
+          send(i, SimulatedWorkerFrames.GOODBYE);
           finish(i);
         }
         case "refuse" -> {
@@ -296,23 +288,5 @@ public final class LoadShard {
         s.close();
       }
     }
-  }
-
-  /** A version-2 release of {@code ids}, all successful, asking for as many again. */
-  private static byte[] releaseBatch(long[] ids) {
-    StringBuilder b = new StringBuilder(40 + ids.length * 40).append("{\"v\":2,\"type\":\"release\",\"blocks\":[");
-    for (int k = 0; k < ids.length; k++) {
-      b.append(k == 0 ? "" : ",").append("{\"block_id\":").append(ids[k]).append(",\"status\":\"success\"}");
-    }
-    return b.append("],\"acquire\":").append(ids.length).append('}').toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] release(long id) {
-    byte[] digits = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[RELEASE_HEAD.length + digits.length + RELEASE_TAIL.length];
-    System.arraycopy(RELEASE_HEAD, 0, out, 0, RELEASE_HEAD.length);
-    System.arraycopy(digits, 0, out, RELEASE_HEAD.length, digits.length);
-    System.arraycopy(RELEASE_TAIL, 0, out, RELEASE_HEAD.length + digits.length, RELEASE_TAIL.length);
-    return out;
   }
 }

@@ -1,0 +1,425 @@
+package org.daisyjava.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.daisyjava.core.protocol.Message;
+import org.daisyjava.core.protocol.WorkerKeyFile;
+import org.daisyjava.core.protocol.WorkerSecurity;
+import org.zeromq.ZMQ;
+
+/**
+ * Simulated workers of {@link LoadGen} on raw Java NIO ({@code -Dloadgen.engine=nio}), a drop-in
+ * for {@link LoadShard} that costs the generator far less CPU, so that a storm of thousands of
+ * workers measures the scheduler's limit and not the generator's: each simulated worker is one
+ * {@link ZmtpConnection} (one file descriptor; a JeroMQ socket costs several, and its own
+ * mailbox, pipes and I/O-thread hand-offs per message) speaking, byte for byte, what a JeroMQ
+ * 0.6.0 DEALER with the run's CURVE client key sends ({@link CurveClient}; {@link NullClient}
+ * when the key file says {@code encryption: off}), with a random 16-byte routing id as
+ * {@code ZmqSockets.dealer} is given one by {@link LoadShard}.
+ *
+ * <p>Before "go" each shard does what a real worker does on its own machine before its first byte
+ * reaches the scheduler, so it is not part of the storm: it opens the sockets, makes each
+ * worker's transient CURVE key pair, its HELLO command and the C'·S box key, and encodes its
+ * hello. During the storm only the two scalar multiplications that need the server's transient
+ * key remain per worker (C'·S' and C·S', see {@link CurveClient}), plus ZMTP framing and the
+ * messages' Salsa20/Poly1305. The result line has {@code prep_cpu_ms}, the CPU spent before
+ * "go", so the storm's share is {@code cpu_ms - prep_cpu_ms}.
+ *
+ * <p>{@code THREADS} selector threads each own a slice of the connections (not a thread per
+ * worker); each connects all of its slice at once on "go" (non-blocking), or in the order and at
+ * the times {@code -Dloadgen.jitterMs} spreads them over as LoadShard does. Each simulated worker
+ * follows PROTOCOL.md exactly as LoadShard's: {@code hello} once the handshake is complete; on
+ * {@code welcome} its {@code PREFETCH} acquires (version 1) or one acquire of {@code PREFETCH}
+ * (version 2, {@code -Dloadgen.protocol=2}); each {@code block} released at once asking for as
+ * many again; a {@code heartbeat} after {@code heartbeat_ms} of its own silence; {@code goodbye}
+ * on {@code no_more_blocks}; refusals and abandons counted.
+ *
+ * <p>No reconnect: a connection that is refused or reset, or whose handshake fails, is counted
+ * in {@code refused}; one that ends after its handshake (reset, or a broken frame or box) is
+ * counted in {@code lost_connections} and {@code unfinished}. Either way the worker is done and
+ * the shard does not wait for it; the first few reasons go to stderr.
+ *
+ * <p>Stdin/stdout with LoadGen as LoadShard's: {@code ready} when prepared, connect on the first
+ * line ("go"), stop on the second ("stop"), then {@code result welcomed= blocks= refused=
+ * abandons= heartbeats= other= unfinished= cpu_ms= rss_kb=} (and {@code lost_connections=},
+ * {@code prep_cpu_ms=}, {@code last_welcome_ms=}: from "go" until this shard's last worker was
+ * welcomed, -1 if none was). Arguments: {@code ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH}.
+ */
+public final class NioShard {
+  /** Offer protocol version 2 ({@code -Dloadgen.protocol=2}); else version 1. */
+  private static final boolean OFFER_V2 = Integer.getInteger("loadgen.protocol", 1) == 2;
+  /** First connects spread uniformly over this many ms after "go" ({@code -Dloadgen.jitterMs}); 0: all at once. */
+  private static final long JITTER_NANOS = Integer.getInteger("loadgen.jitterMs", 0) * 1_000_000L;
+  /** Connects started between two polls, so that the first handshakes go on while the rest connect. */
+  private static final int CONNECTS_PER_POLL = 256;
+  /** Reasons of ended connections written to stderr, at most. */
+  private static final int REASONS_LOGGED = 5;
+  private static final int ROUTING_ID_SIZE = 16;
+
+  private final AtomicLong blocks = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong abandons = new AtomicLong();
+  private final AtomicLong welcomed = new AtomicLong();
+  private final AtomicLong heartbeatsSent = new AtomicLong();
+  private final AtomicLong other = new AtomicLong();
+  private final AtomicLong unfinished = new AtomicLong();
+  private final AtomicLong lostConnections = new AtomicLong();
+  private final AtomicInteger reasonsLogged = new AtomicInteger();
+  /** When "go" came, and when the last of this shard's workers was welcomed (System.nanoTime). */
+  private volatile long goNanos;
+  private final AtomicLong lastWelcomeNanos = new AtomicLong();
+  /** The parent's second line (the scheduler has ended): stop, counting who had not finished. */
+  private volatile boolean stopRequested;
+
+  NioShard() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println("usage: NioShard ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH");
+      System.exit(2);
+    }
+    InetSocketAddress address = address(args[0]);
+    WorkerSecurity security = WorkerKeyFile.read(Files.readString(Path.of(args[1])));
+    int first = Integer.parseInt(args[2]);
+    int count = Integer.parseInt(args[3]);
+    int threads = Math.max(1, Math.min(count, Integer.parseInt(args[4])));
+    int prefetch = Integer.parseInt(args[5]);
+    try {
+      new NioShard().run(address, security, first, count, threads, prefetch);
+    } catch (Exception e) {
+      // (the driver threads wait for "go": end them with the JVM, and tell LoadGen by the exit code)
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  /** {@code tcp://HOST:PORT} as a socket address. */
+  static InetSocketAddress address(String endpoint) {
+    URI uri = URI.create(endpoint);
+    if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
+      throw new IllegalArgumentException("endpoint must be tcp://HOST:PORT, got " + endpoint);
+    }
+    return new InetSocketAddress(uri.getHost(), uri.getPort());
+  }
+
+  private void run(InetSocketAddress address, WorkerSecurity security, int first, int count, int threads,
+      int prefetch) throws Exception {
+    CountDownLatch prepared = new CountDownLatch(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(threads);
+    List<Driver> drivers = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      int from = first + (int) ((long) count * t / threads);
+      int to = first + (int) ((long) count * (t + 1) / threads);
+      Driver d = new Driver(address, security, from, to - from, prefetch);
+      drivers.add(d);
+      Thread th = new Thread(() -> {
+        try {
+          d.prepare();
+          prepared.countDown();
+          go.await();
+          d.run();
+        } catch (Throwable e) {
+          failures.add(e);
+          prepared.countDown();
+        } finally {
+          d.countUnfinished();
+          finished.countDown();
+        }
+      }, "nioshard-" + t);
+      th.start();
+    }
+    prepared.await();
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("preparing the workers failed", failures.get(0));
+    }
+    long prepCpu = cpuNanos();
+    System.out.println("ready");
+    System.out.flush();
+    BufferedReader parent = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+    parent.readLine();
+    Thread stopper = new Thread(() -> {
+      try {
+        parent.readLine();
+      } catch (IOException e) {
+        // the parent is gone: stop as well
+      }
+      stopRequested = true;
+    }, "nioshard-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    goNanos = System.nanoTime();
+    go.countDown();
+    finished.await();
+    for (Throwable f : failures) {
+      f.printStackTrace();
+    }
+    System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
+        + " unfinished=%d cpu_ms=%d rss_kb=%d lost_connections=%d prep_cpu_ms=%d last_welcome_ms=%d%n",
+        welcomed.get(), blocks.get(), refused.get(), abandons.get(), heartbeatsSent.get(), other.get(),
+        unfinished.get(), cpuNanos() / 1_000_000, LoadScheduler.status("VmHWM"), lostConnections.get(),
+        prepCpu / 1_000_000, lastWelcomeNanos.get() == 0 ? -1 : (lastWelcomeNanos.get() - goNanos) / 1_000_000);
+    System.out.flush();
+    for (Driver d : drivers) {
+      d.close();
+    }
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Counters of this shard, for tests: welcomed, blocks, refused, unfinished, lost connections. */
+  long[] counts() {
+    return new long[] {welcomed.get(), blocks.get(), refused.get(), unfinished.get(), lostConnections.get()};
+  }
+
+  /** As {@link #main} without stdin and exit: runs {@code count} workers until all are done or stopped. */
+  void runUntilDone(InetSocketAddress address, WorkerSecurity security, int count, int prefetch) throws Exception {
+    Driver d = new Driver(address, security, 0, count, prefetch);
+    try {
+      d.prepare();
+      d.run();
+    } finally {
+      d.countUnfinished();
+      d.close();
+    }
+  }
+
+  /** Stops {@link #runUntilDone} from another thread (a test's hang guard). */
+  void stop() {
+    stopRequested = true;
+  }
+
+  /** States of a simulated worker. */
+  private enum Phase { CONNECTING, HELLO_SENT, WORKING, DONE }
+
+  /** One selector thread's workers: their connections and each one's protocol state. */
+  private final class Driver implements ZmtpConnection.Listener {
+    private final InetSocketAddress address;
+    private final WorkerSecurity security;
+    private final int firstIndex;
+    private final int count;
+    private final int prefetch;
+    private final Phase[] phase;
+    private final long[] lastSent;
+    /** Welcomed to a version-2 session. */
+    private final boolean[] v2;
+    private final byte[][] hello;
+    private ZmtpConnection[] connections;
+    private Selector selector;
+    private long heartbeatNanos = 1_000_000_000L;
+    private int remaining;
+
+    Driver(InetSocketAddress address, WorkerSecurity security, int firstIndex, int count, int prefetch) {
+      this.address = address;
+      this.security = security;
+      this.firstIndex = firstIndex;
+      this.count = count;
+      this.prefetch = prefetch;
+      this.phase = new Phase[count];
+      this.lastSent = new long[count];
+      this.v2 = new boolean[count];
+      this.hello = new byte[count][];
+      this.remaining = count;
+      Arrays.fill(phase, Phase.CONNECTING);
+    }
+
+    /** Opens the sockets and makes each worker's keys and first messages (before "go"). */
+    void prepare() throws IOException {
+      selector = Selector.open();
+      connections = new ZmtpConnection[count];
+      SecureRandom random = new SecureRandom();
+      byte[] clientPublic = null;
+      byte[] clientSecret = null;
+      byte[] serverPublic = null;
+      if (security instanceof WorkerKeyFile keys) {
+        clientPublic = ZMQ.Curve.z85Decode(keys.client().publicKey());
+        clientSecret = ZMQ.Curve.z85Decode(keys.client().secretKey());
+        serverPublic = ZMQ.Curve.z85Decode(keys.serverPublicKey());
+      }
+      for (int i = 0; i < count; i++) {
+        byte[] id = new byte[ROUTING_ID_SIZE];
+        random.nextBytes(id);
+        ClientMechanism mechanism = security instanceof WorkerKeyFile
+            ? new CurveClient(clientPublic, clientSecret, serverPublic, id, random) : new NullClient(id);
+        connections[i] = new ZmtpConnection(i, mechanism, id.length, this);
+        hello[i] = SimulatedWorkerFrames.hello(firstIndex + i, OFFER_V2);
+      }
+    }
+
+    void run() throws IOException {
+      long start = System.nanoTime();
+      // when each worker connects: all at once, or in a random order spread over the jitter
+      long[] connectAt = new long[count];
+      Random random = new Random(firstIndex);
+      for (int i = 0; i < count; i++) {
+        connectAt[i] = start + (JITTER_NANOS == 0 ? 0 : (long) (random.nextDouble() * JITTER_NANOS));
+      }
+      Integer[] order = new Integer[count];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, Comparator.comparingLong(i -> connectAt[i]));
+      int connected = 0;
+      long lastSweep = System.nanoTime();
+      while (remaining > 0 && !stopRequested) {
+        long now = System.nanoTime();
+        for (int started = 0; connected < count && connectAt[order[connected]] <= now
+            && started < CONNECTS_PER_POLL; connected++, started++) {
+          connections[order[connected]].connect(selector, address);
+        }
+        long waitMs = 50;
+        if (connected < count) {
+          waitMs = Math.min(waitMs, Math.max(0, (connectAt[order[connected]] - System.nanoTime()) / 1_000_000));
+        }
+        ZmtpConnection.poll(selector, waitMs);
+        now = System.nanoTime();
+        if (now - lastSweep > heartbeatNanos / 4) {
+          lastSweep = now;
+          for (int i = 0; i < count; i++) {
+            if (phase[i] == Phase.WORKING && now - lastSent[i] >= heartbeatNanos) {
+              send(i, SimulatedWorkerFrames.HEARTBEAT);
+              heartbeatsSent.incrementAndGet();
+            }
+          }
+        }
+      }
+    }
+
+    @Override
+    public void onSession(ZmtpConnection c) {
+      int i = c.index();
+      send(i, hello[i]);
+      hello[i] = null;
+      phase[i] = Phase.HELLO_SENT;
+    }
+
+    @Override
+    public void onMessage(ZmtpConnection c, byte[] frame) {
+      int i = c.index();
+      if (phase[i] == Phase.DONE) {
+        // answers to acquires still outstanding after no_more_blocks
+        other.incrementAndGet();
+        return;
+      }
+      String type = FrameScan.text(frame, "type");
+      if (type == null) {
+        other.incrementAndGet();
+        return;
+      }
+      switch (type) {
+        case "block" -> {
+          if (v2[i]) {
+            long[] ids = FrameScan.numbers(frame, "block_id", Message.MAX_BATCH);
+            blocks.addAndGet(ids.length);
+            send(i, SimulatedWorkerFrames.releaseBatch(ids));
+          } else {
+            blocks.incrementAndGet();
+            send(i, SimulatedWorkerFrames.release(FrameScan.number(frame, "block_id")));
+          }
+        }
+        case "wait", "heartbeat" -> { }
+        case "welcome" -> {
+          long hb = FrameScan.number(frame, "heartbeat_ms");
+          if (hb > 0) {
+            heartbeatNanos = hb * 1_000_000L;
+          }
+          welcomed.incrementAndGet();
+          lastWelcomeNanos.accumulateAndGet(System.nanoTime(), Math::max);
+          phase[i] = Phase.WORKING;
+          v2[i] = FrameScan.number(frame, "version") == 2;
+          if (v2[i]) {
+            send(i, SimulatedWorkerFrames.acquireBatch(prefetch));
+          } else {
+            for (int k = 0; k < prefetch; k++) {
+              send(i, SimulatedWorkerFrames.ACQUIRE);
+            }
+          }
+        }
+        case "no_more_blocks" -> {
+          send(i, SimulatedWorkerFrames.GOODBYE);
+          finish(i);
+        }
+        case "refuse" -> {
+          refused.incrementAndGet();
+          finish(i);
+        }
+        case "abandon" -> abandons.incrementAndGet();
+        default -> other.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onEnd(ZmtpConnection c, ZmtpConnection.End end, String why) {
+      int i = c.index();
+      if (phase[i] == Phase.DONE) {
+        return; // it had said goodbye (or was refused) already
+      }
+      if (end == ZmtpConnection.End.REFUSED) {
+        refused.incrementAndGet();
+      } else {
+        lostConnections.incrementAndGet();
+        unfinished.incrementAndGet();
+      }
+      if (reasonsLogged.getAndIncrement() < REASONS_LOGGED) {
+        System.err.println("simulated worker " + (firstIndex + i) + ": connection " + end.name().toLowerCase()
+            + ": " + why);
+      }
+      finish(i);
+    }
+
+    private void finish(int i) {
+      phase[i] = Phase.DONE;
+      remaining--;
+    }
+
+    private void send(int i, byte[] frame) {
+      connections[i].send(frame);
+      lastSent[i] = System.nanoTime();
+    }
+
+    /** Called when the driver has stopped: workers that never finished. */
+    void countUnfinished() {
+      unfinished.addAndGet(remaining);
+      remaining = 0;
+    }
+
+    void close() {
+      if (connections != null) {
+        for (ZmtpConnection c : connections) {
+          if (c != null) {
+            c.close();
+          }
+        }
+      }
+      try {
+        if (selector != null) {
+          selector.close();
+        }
+      } catch (IOException e) {
+        // closing: nothing more to lose
+      }
+    }
+  }
+}
