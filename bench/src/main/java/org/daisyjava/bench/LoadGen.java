@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  * -Dloadgen.heartbeatMs} (default 1000), {@code -Dloadgen.liveness} (default 5), {@code
  * -Dloadgen.schedulerJvm} / {@code -Dloadgen.shardJvm} extra options of the scheduler's and the
  * shards' JVMs (e.g. a flight recording; {@code %i} is the shard's index; the scheduler's default
- * is {@code -XX:TieredStopAtLevel=1}, what daisy-launch gives the launcher), {@code
+ * is {@code @scripts/launcher-compiler.args}, what daisy-launch gives the launcher), {@code
  * -Dloadgen.ioThreads} ZeroMQ I/O threads per shard (default 1), {@code -Dloadgen.keep=true}
  * keeps the run directory (logs), {@code -Dloadgen.plain=true} runs without CURVE, {@code
  * -Dloadgen.unsized=true} does not tell the scheduler how many workers to expect, {@code
@@ -107,8 +107,9 @@ public final class LoadGen {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
     List<String> schedArgv = new ArrayList<>(List.of(java));
-    // C1 only, as scripts/daisy-launch gives the launcher's JVM
-    String extra = System.getProperty("loadgen.schedulerJvm", "-XX:TieredStopAtLevel=1");
+    // the compiler settings scripts/daisy-launch gives the launcher's JVM
+    String extra = System.getProperty("loadgen.schedulerJvm",
+        "@" + Path.of(System.getProperty("bench.root", "."), "scripts", "launcher-compiler.args").toAbsolutePath());
     if (!extra.isBlank()) {
       schedArgv.addAll(List.of(extra.trim().split("\\s+")));
     }

@@ -50,18 +50,45 @@ public final class ZmqSockets {
 
   private ZmqSockets() {}
 
+  /** Worker connections per scheduler I/O thread, beyond which another is added (see {@link #ioThreadsFor}). */
+  static final int CONNECTIONS_PER_IO_THREAD = 625;
+  /** The most I/O threads a scheduler gets. */
+  static final int MAX_IO_THREADS = 32;
+
   /** A worker's context: one I/O thread (it has one connection). */
   public static ZContext context() {
     return new ZContext(1);
   }
 
   /**
-   * The scheduler's context. CURVE's encryption runs on the I/O threads, in pure Java (JeroMQ),
-   * and each connection stays on one thread: with one thread, a few busy workers made it the
-   * bottleneck (measured with {@code scripts/bench zmq}); connections are spread over these.
+   * The scheduler's context for a run of {@code expectedWorkers} workers (0 if unknown), with
+   * {@link #ioThreadsFor} I/O threads.
    */
-  public static ZContext serverContext() {
-    return new ZContext(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+  public static ZContext serverContext(int expectedWorkers) {
+    return new ZContext(ioThreadsFor(expectedWorkers, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * The scheduler's I/O threads. CURVE's encryption runs on them, in pure Java (JeroMQ), and each
+   * connection stays on one thread: with one thread, a few busy workers made it the bottleneck
+   * (measured with {@code scripts/bench zmq}); so there is one per processor, up to 4.
+   *
+   * <p>Many workers need more, even on few processors, because two costs of JeroMQ 0.6.0's I/O
+   * thread grow with the connections it holds, and each is paid on every turn of its loop: after
+   * any change of a connection's interest (every write sets and clears it) the poller walks all of
+   * its connections to update their selection keys, and it copies and sorts all its timers (each
+   * connection's {@link #HANDSHAKE_MS} handshake timer stays there until it would have expired)
+   * before each select. So the threads are added for every {@link #CONNECTIONS_PER_IO_THREAD}
+   * expected workers, up to {@link #MAX_IO_THREADS}. Measured with 10,000 simulated workers
+   * connecting at once on 2 processors (NIO load generator, CURVE): with 2 I/O threads 926–2,211
+   * of them could not finish their handshake within its 10 s, with 8 the last was welcomed after
+   * 16.7 s, with 16 and 32 after 10.9–12.1 s, and none was lost.
+   */
+  static int ioThreadsFor(int expectedWorkers, int processors) {
+    int base = Math.max(1, Math.min(4, processors));
+    long forConnections = ((long) Math.max(0, expectedWorkers) + CONNECTIONS_PER_IO_THREAD - 1)
+        / CONNECTIONS_PER_IO_THREAD;
+    return (int) Math.max(base, Math.min(MAX_IO_THREADS, forConnections));
   }
 
   /**

@@ -168,7 +168,7 @@ public final class SchedulerServer implements AutoCloseable {
   // ------------------------------------------------------------------ the loop
 
   private void loop() {
-    try (ZContext context = ZmqSockets.serverContext()) {
+    try (ZContext context = ZmqSockets.serverContext(settings.expectedWorkers())) {
       try {
         endpoint = ZmqSockets.router(context, settings.security(),
             ZmqSockets.backlogFor(settings.expectedWorkers(), ZmqSockets.somaxconn()));
