@@ -1,17 +1,12 @@
 package org.daisyjava.bench;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
-import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.WorkerKeyFile;
 import org.daisyjava.core.protocol.WorkerSecurity;
 import org.daisyjava.core.protocol.ZmqSockets;
@@ -49,13 +44,7 @@ public final class LoadShard {
    */
   private static final long JITTER_NANOS = Integer.getInteger("loadgen.jitterMs", 0) * 1_000_000L;
 
-  private final AtomicLong blocks = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong abandons = new AtomicLong();
-  private final AtomicLong welcomed = new AtomicLong();
-  private final AtomicLong heartbeatsSent = new AtomicLong();
-  private final AtomicLong other = new AtomicLong();
-  private final AtomicLong unfinished = new AtomicLong();
+  private final SimulatedWorkers.Counters counters = new SimulatedWorkers.Counters();
   /** The parent's second line (the scheduler has ended): stop, counting who had not finished. */
   private volatile boolean stopRequested;
 
@@ -91,20 +80,8 @@ public final class LoadShard {
       }
       long prepCpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
-      System.out.println("ready");
-      System.out.flush();
-      BufferedReader parent = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-      parent.readLine();
-      Thread stopper = new Thread(() -> {
-        try {
-          parent.readLine();
-        } catch (java.io.IOException e) {
-          // the parent is gone: stop as well
-        }
-        stopRequested = true;
-      }, "loadgen-stop");
-      stopper.setDaemon(true);
-      stopper.start();
+      ShardLines.readyThenGo(() -> stopRequested = true);
+      long goNanos = System.nanoTime();
       CountDownLatch finished = new CountDownLatch(drivers.size());
       for (Driver d : drivers) {
         Thread th = new Thread(() -> {
@@ -121,9 +98,11 @@ public final class LoadShard {
       long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
       System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
-          + " unfinished=%d cpu_ms=%d rss_kb=%d prep_cpu_ms=%d%n", welcomed.get(), blocks.get(), refused.get(),
-          abandons.get(), heartbeatsSent.get(), other.get(), unfinished.get(), cpu / 1_000_000,
-          LoadScheduler.status("VmHWM"), prepCpu / 1_000_000);
+          + " unfinished=%d cpu_ms=%d rss_kb=%d prep_cpu_ms=%d last_welcome_ms=%d%n", counters.welcomed.get(),
+          counters.blocks.get(), counters.refused.get(), counters.abandons.get(), counters.heartbeatsSent.get(),
+          counters.other.get(), counters.unfinished.get(), cpu / 1_000_000, LoadScheduler.status("VmHWM"),
+          prepCpu / 1_000_000, counters.lastWelcomeNanos.get() == 0 ? -1
+              : (counters.lastWelcomeNanos.get() - goNanos) / 1_000_000);
       System.out.flush();
       for (Driver d : drivers) {
         d.close();
@@ -132,33 +111,21 @@ public final class LoadShard {
     System.exit(0);
   }
 
-  /** States of a simulated worker; {@link #DONE} ones are no longer polled. */
-  private enum Phase { HELLO_SENT, WORKING, DONE }
-
-  /** One thread's workers: their sockets, a poller over them, and each one's protocol state. */
+  /** One thread's workers: their sockets, a poller over them, and their protocol side. */
   private final class Driver {
     private final ZMQ.Socket[] sockets;
     private final int firstIndex;
     private final String endpoint;
-    private final int prefetch;
     private final ZMQ.Poller poller;
-    private final Phase[] phase;
-    private final long[] lastSent;
-    /** Welcomed to a version-2 session. */
-    private final boolean[] v2;
-    private long heartbeatNanos = 1_000_000_000L;
-    private int remaining;
+    private final SimulatedWorkers workers;
 
     Driver(ZContext context, ZMQ.Socket[] sockets, int firstIndex, String endpoint, int prefetch) {
       this.sockets = sockets;
       this.firstIndex = firstIndex;
       this.endpoint = endpoint;
-      this.prefetch = prefetch;
       this.poller = context.createPoller(sockets.length);
-      this.phase = new Phase[sockets.length];
-      this.lastSent = new long[sockets.length];
-      this.v2 = new boolean[sockets.length];
-      this.remaining = sockets.length;
+      this.workers = new SimulatedWorkers(sockets.length, prefetch, counters,
+          (i, frame) -> sockets[i].send(frame, ZMQ.DONTWAIT));
       for (ZMQ.Socket s : sockets) {
         poller.register(s, ZMQ.Poller.POLLIN);
       }
@@ -178,108 +145,30 @@ public final class LoadShard {
       }
       java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> connectAt[i]));
       int connected = 0;
-      long lastSweep = System.nanoTime();
-      while (remaining > 0 && !stopRequested) {
+      while (workers.remaining() > 0 && !stopRequested) {
         for (long now = System.nanoTime(); connected < order.length && connectAt[order[connected]] <= now;
             connected++) {
-          connect(order[connected]);
+          int i = order[connected];
+          sockets[i].connect(endpoint);
+          workers.sendHello(i, SimulatedWorkerFrames.hello(firstIndex + i, OFFER_V2));
         }
         poller.poll(connected < order.length ? 1 : 50);
         for (int i = 0; i < sockets.length; i++) {
-          if (phase[i] == Phase.DONE && poller.pollin(i)) {
-            // answers to acquires still outstanding after no_more_blocks: read and drop them, or
-            // the poller reports this socket ready for ever
-            while (sockets[i].recv(ZMQ.DONTWAIT) != null) {
-              other.incrementAndGet();
-            }
-          } else if (poller.pollin(i)) {
-            // read all that waits on this socket, not just one frame
-            for (byte[] frame = sockets[i].recv(ZMQ.DONTWAIT); frame != null && phase[i] != Phase.DONE;
-                frame = sockets[i].recv(ZMQ.DONTWAIT)) {
-              onFrame(i, frame);
+          if (poller.pollin(i)) {
+            // read all that waits on this socket, not just one frame (a done worker's too: the
+            // answers to its acquires still outstanding, or the poller reports it ready for ever)
+            for (byte[] frame = sockets[i].recv(ZMQ.DONTWAIT); frame != null; frame = sockets[i].recv(ZMQ.DONTWAIT)) {
+              workers.onFrame(i, frame);
             }
           }
         }
-        long now = System.nanoTime();
-        if (now - lastSweep > heartbeatNanos / 4) {
-          lastSweep = now;
-          for (int i = 0; i < sockets.length; i++) {
-            if (phase[i] == Phase.WORKING && now - lastSent[i] >= heartbeatNanos) {
-              send(i, SimulatedWorkerFrames.HEARTBEAT);
-              heartbeatsSent.incrementAndGet();
-            }
-          }
-        }
+        workers.heartbeatIfDue(System.nanoTime());
       }
-    }
-
-    private void connect(int i) {
-      sockets[i].connect(endpoint);
-      send(i, SimulatedWorkerFrames.hello(firstIndex + i, OFFER_V2));
-      phase[i] = Phase.HELLO_SENT;
     }
 
     /** Called when the driver has stopped: workers that never finished. */
-    private void countUnfinished() {
-      unfinished.addAndGet(remaining);
-    }
-
-    private void onFrame(int i, byte[] frame) {
-      String type = FrameScan.text(frame, "type");
-      if (type == null) {
-        other.incrementAndGet();
-        return;
-      }
-      switch (type) {
-        case "block" -> {
-          if (v2[i]) {
-            long[] ids = FrameScan.numbers(frame, "block_id", Message.MAX_BATCH);
-            blocks.addAndGet(ids.length);
-            send(i, SimulatedWorkerFrames.releaseBatch(ids));
-          } else {
-            long id = FrameScan.number(frame, "block_id");
-            blocks.incrementAndGet();
-            send(i, SimulatedWorkerFrames.release(id));
-          }
-        }
-        case "wait", "heartbeat" -> { }
-        case "welcome" -> {
-          long hb = FrameScan.number(frame, "heartbeat_ms");
-          if (hb > 0) {
-            heartbeatNanos = hb * 1_000_000L;
-          }
-          welcomed.incrementAndGet();
-          phase[i] = Phase.WORKING;
-          v2[i] = FrameScan.number(frame, "version") == 2;
-          if (v2[i]) {
-            send(i, SimulatedWorkerFrames.acquireBatch(prefetch));
-          } else {
-            for (int k = 0; k < prefetch; k++) {
-              send(i, SimulatedWorkerFrames.ACQUIRE);
-            }
-          }
-        }
-        case "no_more_blocks" -> {
-          send(i, SimulatedWorkerFrames.GOODBYE);
-          finish(i);
-        }
-        case "refuse" -> {
-          refused.incrementAndGet();
-          finish(i);
-        }
-        case "abandon" -> abandons.incrementAndGet();
-        default -> other.incrementAndGet();
-      }
-    }
-
-    private void finish(int i) {
-      phase[i] = Phase.DONE;
-      remaining--;
-    }
-
-    private void send(int i, byte[] frame) {
-      sockets[i].send(frame, ZMQ.DONTWAIT);
-      lastSent[i] = System.nanoTime();
+    void countUnfinished() {
+      workers.countUnfinished();
     }
 
     void close() {

@@ -1,13 +1,10 @@
 package org.daisyjava.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.Selector;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -19,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.WorkerKeyFile;
 import org.daisyjava.core.protocol.WorkerSecurity;
 import org.zeromq.ZMQ;
@@ -73,18 +69,11 @@ public final class NioShard {
   private static final int REASONS_LOGGED = 5;
   private static final int ROUTING_ID_SIZE = 16;
 
-  private final AtomicLong blocks = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong abandons = new AtomicLong();
-  private final AtomicLong welcomed = new AtomicLong();
-  private final AtomicLong heartbeatsSent = new AtomicLong();
-  private final AtomicLong other = new AtomicLong();
-  private final AtomicLong unfinished = new AtomicLong();
+  private final SimulatedWorkers.Counters counters = new SimulatedWorkers.Counters();
   private final AtomicLong lostConnections = new AtomicLong();
   private final AtomicInteger reasonsLogged = new AtomicInteger();
-  /** When "go" came, and when the last of this shard's workers was welcomed (System.nanoTime). */
+  /** When "go" came (System.nanoTime). */
   private volatile long goNanos;
-  private final AtomicLong lastWelcomeNanos = new AtomicLong();
   /** The parent's second line (the scheduler has ended): stop, counting who had not finished. */
   private volatile boolean stopRequested;
 
@@ -153,20 +142,7 @@ public final class NioShard {
       throw new IllegalStateException("preparing the workers failed", failures.get(0));
     }
     long prepCpu = cpuNanos();
-    System.out.println("ready");
-    System.out.flush();
-    BufferedReader parent = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-    parent.readLine();
-    Thread stopper = new Thread(() -> {
-      try {
-        parent.readLine();
-      } catch (IOException e) {
-        // the parent is gone: stop as well
-      }
-      stopRequested = true;
-    }, "nioshard-stop");
-    stopper.setDaemon(true);
-    stopper.start();
+    ShardLines.readyThenGo(() -> stopRequested = true);
     goNanos = System.nanoTime();
     go.countDown();
     finished.await();
@@ -175,9 +151,10 @@ public final class NioShard {
     }
     System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
         + " unfinished=%d cpu_ms=%d rss_kb=%d lost_connections=%d prep_cpu_ms=%d last_welcome_ms=%d%n",
-        welcomed.get(), blocks.get(), refused.get(), abandons.get(), heartbeatsSent.get(), other.get(),
-        unfinished.get(), cpuNanos() / 1_000_000, LoadScheduler.status("VmHWM"), lostConnections.get(),
-        prepCpu / 1_000_000, lastWelcomeNanos.get() == 0 ? -1 : (lastWelcomeNanos.get() - goNanos) / 1_000_000);
+        counters.welcomed.get(), counters.blocks.get(), counters.refused.get(), counters.abandons.get(),
+        counters.heartbeatsSent.get(), counters.other.get(), counters.unfinished.get(), cpuNanos() / 1_000_000,
+        LoadScheduler.status("VmHWM"), lostConnections.get(), prepCpu / 1_000_000,
+        counters.lastWelcomeNanos.get() == 0 ? -1 : (counters.lastWelcomeNanos.get() - goNanos) / 1_000_000);
     System.out.flush();
     for (Driver d : drivers) {
       d.close();
@@ -191,7 +168,8 @@ public final class NioShard {
 
   /** Counters of this shard, for tests: welcomed, blocks, refused, unfinished, lost connections. */
   long[] counts() {
-    return new long[] {welcomed.get(), blocks.get(), refused.get(), unfinished.get(), lostConnections.get()};
+    return new long[] {counters.welcomed.get(), counters.blocks.get(), counters.refused.get(),
+        counters.unfinished.get(), lostConnections.get()};
   }
 
   /** As {@link #main} without stdin and exit: runs {@code count} workers until all are done or stopped. */
@@ -211,38 +189,24 @@ public final class NioShard {
     stopRequested = true;
   }
 
-  /** States of a simulated worker. */
-  private enum Phase { CONNECTING, HELLO_SENT, WORKING, DONE }
-
-  /** One selector thread's workers: their connections and each one's protocol state. */
+  /** One selector thread's workers: their connections and their protocol side. */
   private final class Driver implements ZmtpConnection.Listener {
     private final InetSocketAddress address;
     private final WorkerSecurity security;
     private final int firstIndex;
     private final int count;
-    private final int prefetch;
-    private final Phase[] phase;
-    private final long[] lastSent;
-    /** Welcomed to a version-2 session. */
-    private final boolean[] v2;
+    private final SimulatedWorkers workers;
     private final byte[][] hello;
     private ZmtpConnection[] connections;
     private Selector selector;
-    private long heartbeatNanos = 1_000_000_000L;
-    private int remaining;
 
     Driver(InetSocketAddress address, WorkerSecurity security, int firstIndex, int count, int prefetch) {
       this.address = address;
       this.security = security;
       this.firstIndex = firstIndex;
       this.count = count;
-      this.prefetch = prefetch;
-      this.phase = new Phase[count];
-      this.lastSent = new long[count];
-      this.v2 = new boolean[count];
+      this.workers = new SimulatedWorkers(count, prefetch, counters, (i, frame) -> connections[i].send(frame));
       this.hello = new byte[count][];
-      this.remaining = count;
-      Arrays.fill(phase, Phase.CONNECTING);
     }
 
     /** Opens the sockets and makes each worker's keys and first messages (before "go"). */
@@ -282,8 +246,7 @@ public final class NioShard {
       }
       Arrays.sort(order, Comparator.comparingLong(i -> connectAt[i]));
       int connected = 0;
-      long lastSweep = System.nanoTime();
-      while (remaining > 0 && !stopRequested) {
+      while (workers.remaining() > 0 && !stopRequested) {
         long now = System.nanoTime();
         for (int started = 0; connected < count && connectAt[order[connected]] <= now
             && started < CONNECTS_PER_POLL; connected++, started++) {
@@ -294,115 +257,44 @@ public final class NioShard {
           waitMs = Math.min(waitMs, Math.max(0, (connectAt[order[connected]] - System.nanoTime()) / 1_000_000));
         }
         ZmtpConnection.poll(selector, waitMs);
-        now = System.nanoTime();
-        if (now - lastSweep > heartbeatNanos / 4) {
-          lastSweep = now;
-          for (int i = 0; i < count; i++) {
-            if (phase[i] == Phase.WORKING && now - lastSent[i] >= heartbeatNanos) {
-              send(i, SimulatedWorkerFrames.HEARTBEAT);
-              heartbeatsSent.incrementAndGet();
-            }
-          }
-        }
+        workers.heartbeatIfDue(System.nanoTime());
       }
     }
 
     @Override
     public void onSession(ZmtpConnection c) {
       int i = c.index();
-      send(i, hello[i]);
+      workers.sendHello(i, hello[i]);
       hello[i] = null;
-      phase[i] = Phase.HELLO_SENT;
     }
 
     @Override
     public void onMessage(ZmtpConnection c, byte[] frame) {
-      int i = c.index();
-      if (phase[i] == Phase.DONE) {
-        // answers to acquires still outstanding after no_more_blocks
-        other.incrementAndGet();
-        return;
-      }
-      String type = FrameScan.text(frame, "type");
-      if (type == null) {
-        other.incrementAndGet();
-        return;
-      }
-      switch (type) {
-        case "block" -> {
-          if (v2[i]) {
-            long[] ids = FrameScan.numbers(frame, "block_id", Message.MAX_BATCH);
-            blocks.addAndGet(ids.length);
-            send(i, SimulatedWorkerFrames.releaseBatch(ids));
-          } else {
-            blocks.incrementAndGet();
-            send(i, SimulatedWorkerFrames.release(FrameScan.number(frame, "block_id")));
-          }
-        }
-        case "wait", "heartbeat" -> { }
-        case "welcome" -> {
-          long hb = FrameScan.number(frame, "heartbeat_ms");
-          if (hb > 0) {
-            heartbeatNanos = hb * 1_000_000L;
-          }
-          welcomed.incrementAndGet();
-          lastWelcomeNanos.accumulateAndGet(System.nanoTime(), Math::max);
-          phase[i] = Phase.WORKING;
-          v2[i] = FrameScan.number(frame, "version") == 2;
-          if (v2[i]) {
-            send(i, SimulatedWorkerFrames.acquireBatch(prefetch));
-          } else {
-            for (int k = 0; k < prefetch; k++) {
-              send(i, SimulatedWorkerFrames.ACQUIRE);
-            }
-          }
-        }
-        case "no_more_blocks" -> {
-          send(i, SimulatedWorkerFrames.GOODBYE);
-          finish(i);
-        }
-        case "refuse" -> {
-          refused.incrementAndGet();
-          finish(i);
-        }
-        case "abandon" -> abandons.incrementAndGet();
-        default -> other.incrementAndGet();
-      }
+      workers.onFrame(c.index(), frame);
     }
 
     @Override
     public void onEnd(ZmtpConnection c, ZmtpConnection.End end, String why) {
       int i = c.index();
-      if (phase[i] == Phase.DONE) {
+      if (workers.isDone(i)) {
         return; // it had said goodbye (or was refused) already
       }
       if (end == ZmtpConnection.End.REFUSED) {
-        refused.incrementAndGet();
+        counters.refused.incrementAndGet();
       } else {
         lostConnections.incrementAndGet();
-        unfinished.incrementAndGet();
+        counters.unfinished.incrementAndGet();
       }
       if (reasonsLogged.getAndIncrement() < REASONS_LOGGED) {
         System.err.println("simulated worker " + (firstIndex + i) + ": connection " + end.name().toLowerCase()
             + ": " + why);
       }
-      finish(i);
-    }
-
-    private void finish(int i) {
-      phase[i] = Phase.DONE;
-      remaining--;
-    }
-
-    private void send(int i, byte[] frame) {
-      connections[i].send(frame);
-      lastSent[i] = System.nanoTime();
+      workers.finish(i);
     }
 
     /** Called when the driver has stopped: workers that never finished. */
     void countUnfinished() {
-      unfinished.addAndGet(remaining);
-      remaining = 0;
+      workers.countUnfinished();
     }
 
     void close() {
