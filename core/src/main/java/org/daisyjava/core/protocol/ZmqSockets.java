@@ -81,8 +81,8 @@ public final class ZmqSockets {
    * before each select. So the threads are added for every {@link #CONNECTIONS_PER_IO_THREAD}
    * expected workers, up to {@link #MAX_IO_THREADS}. Measured with 10,000 simulated workers
    * connecting at once on 2 processors (NIO load generator, CURVE): with 2 I/O threads 926–2,211
-   * of them could not finish their handshake within its 10 s, with 8 the last was welcomed after
-   * 16.7 s, with 16 and 32 after 10.9–12.1 s, and none was lost.
+   * of them could not finish their handshake within its 10 s; with 8 the last was welcomed after
+   * 16.7–20.1 s, with 16 after 11.7–15.5 s (three runs), with 32 after 10.9 s, and none was lost.
    */
   static int ioThreadsFor(int expectedWorkers, int processors) {
     int base = Math.max(1, Math.min(4, processors));

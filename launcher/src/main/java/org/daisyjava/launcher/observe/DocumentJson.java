@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * nulls, which always serialise: a failure here is a bug in the launcher, not a condition of the
  * run, and is thrown as one.
  *
- * <p>One mapper for all of them: the first mapper a JVM makes costs 35-80 ms (Jackson's databind
- * starting), so the launcher makes it once, when it first writes a document — which is after it
- * has started its first workers, whose JVMs start meanwhile.
+ * <p>One mapper for all of them: the first mapper a JVM makes costs 35–170 ms here (Jackson's
+ * databind starting), so the launcher makes it once, when it first writes a document — which is
+ * after it has started its first workers, whose JVMs start meanwhile.
  */
 public final class DocumentJson {
   /** Jackson's mapper is thread-safe once configured (it is not configured at all). */
