@@ -13,12 +13,14 @@ import org.zeromq.ZContext;
 class BacklogTest {
   @Test
   void theBacklogHoldsEveryWorkerOfTheRunUpToTheKernelsCap() {
-    assertEquals(ZmqSockets.MIN_BACKLOG, ZmqSockets.backlogFor(0, 4096), "unknown size: the minimum");
+    assertEquals(4096, ZmqSockets.backlogFor(0, 4096), "unknown size (external workers): the kernel's cap");
+    assertEquals(4096, ZmqSockets.backlogFor(-1, 4096), "nonsense counts as unknown");
     assertEquals(ZmqSockets.MIN_BACKLOG, ZmqSockets.backlogFor(100, 4096));
     assertEquals(2064, ZmqSockets.backlogFor(2000, 4096), "all workers plus room for reconnects");
     assertEquals(4096, ZmqSockets.backlogFor(10_000, 4096), "capped by somaxconn");
     assertEquals(128, ZmqSockets.backlogFor(10_000, 128));
-    assertEquals(128, ZmqSockets.backlogFor(0, 128), "the cap wins over the minimum");
+    assertEquals(128, ZmqSockets.backlogFor(1, 128), "the cap wins over the minimum");
+    assertEquals(128, ZmqSockets.backlogFor(0, 128));
     assertEquals(4096, ZmqSockets.backlogFor(Integer.MAX_VALUE, 4096), "no overflow");
   }
 

@@ -9,11 +9,16 @@ import org.zeromq.ZContext;
 class IoThreadsTest {
   @Test
   void smallRunsGetOnePerProcessorUpToFour() {
-    assertEquals(2, ZmqSockets.ioThreadsFor(0, 2), "unknown size");
     assertEquals(2, ZmqSockets.ioThreadsFor(1, 2));
     assertEquals(1, ZmqSockets.ioThreadsFor(100, 1));
     assertEquals(4, ZmqSockets.ioThreadsFor(100, 64), "a big head node");
+  }
+
+  @Test
+  void workersOfUnknownNumberGetTheBase() {
+    assertEquals(2, ZmqSockets.ioThreadsFor(0, 2), "unknown size (external workers)");
     assertEquals(2, ZmqSockets.ioThreadsFor(-5, 2), "nonsense counts as unknown");
+    assertEquals(4, ZmqSockets.ioThreadsFor(0, 64));
   }
 
   @Test
