@@ -14,23 +14,9 @@ shift || true
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 xlog() { echo "-Xlog:startuptime:file=$work/$1-start.log:time -Xlog:gc+heap+exit:file=$work/$1-exit.log:time"; }
-cat > "$work/bench.yaml" <<YAML
-name: phases
-run_dir: $work/run
-scheduler: {web: "off", status_interval: 1h}
-worker:
-  slots: $slots
-  jvm_options: [$(xlog worker | sed 's/ /, /')]
-tasks:
-  - name: A
-    total_roi: {offset: [0, 0, 0], shape: [200, 200, 250]}
-    read_roi: {offset: [0, 0, 0], shape: [10, 10, 10]}
-    write_roi: {offset: [0, 0, 0], shape: [10, 10, 10]}
-    read_write_conflict: false
-    max_retries: 0
-    num_workers: 1
-    process: {builtin: noop}
-YAML
+# shellcheck source=noop-config.sh
+. "$root/bench/scripts/noop-config.sh"
+noop_config "$work/bench.yaml" phases "$work/run" 1 "$slots" "$(xlog worker | sed 's/ /, /')"
 start=$(date +%s%N)
 JAVA_OPTS="${JAVA_OPTS:-} $(xlog launcher) $*" "$root/scripts/daisy-launch" --quiet "$work/bench.yaml" \
   > "$work/out" 2>&1 || { cat "$work/out"; exit 1; }

@@ -15,6 +15,8 @@ layouts=("${@:-1x8}")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 blocks=10000
+# shellcheck source=noop-config.sh
+. "$root/bench/scripts/noop-config.sh"
 # the jar and its class-data archives (scripts/class-data.sh) are made on first use: here, so that
 # no timed run pays for them
 "$root/scripts/daisy-launch" --version > /dev/null
@@ -23,21 +25,7 @@ for layout in "${layouts[@]}"; do
   slots="${layout#*x}"
   walls=()
   for rep in $(seq 1 "$reps"); do
-    cat > "$work/bench.yaml" <<YAML
-name: slots-bench
-run_dir: $work/run-$layout-$rep
-scheduler: {web: "off", status_interval: 1h}
-worker: {slots: $slots}
-tasks:
-  - name: A
-    total_roi: {offset: [0, 0, 0], shape: [200, 200, 250]}
-    read_roi: {offset: [0, 0, 0], shape: [10, 10, 10]}
-    write_roi: {offset: [0, 0, 0], shape: [10, 10, 10]}
-    read_write_conflict: false
-    max_retries: 0
-    num_workers: $workers
-    process: {builtin: noop}
-YAML
+    noop_config "$work/bench.yaml" slots-bench "$work/run-$layout-$rep" "$workers" "$slots"
     start=$(date +%s%N)
     "$root/scripts/daisy-launch" --quiet "$work/bench.yaml" > "$work/out" 2>&1 || { cat "$work/out"; exit 1; }
     end=$(date +%s%N)
