@@ -23,8 +23,18 @@ public final class Box {
 
   private Box() {}
 
-  /** A fresh key pair: a random secret key into {@code secretKey}, its public key into {@code publicKey}. */
+  /**
+   * A fresh key pair: a random secret key into {@code secretKey}, its public key into {@code
+   * publicKey} — one made ahead by the {@link KeyPairReserve} if it holds any.
+   */
   public static void keyPair(byte[] publicKey, byte[] secretKey) {
+    if (!KeyPairReserve.take(publicKey, secretKey)) {
+      makeKeyPair(publicKey, secretKey);
+    }
+  }
+
+  /** As {@link #keyPair}, made now. */
+  static void makeKeyPair(byte[] publicKey, byte[] secretKey) {
     RANDOM.nextBytes(secretKey);
     X25519.scalarMultBase(publicKey, secretKey);
   }

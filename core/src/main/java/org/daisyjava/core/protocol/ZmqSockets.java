@@ -1,5 +1,6 @@
 package org.daisyjava.core.protocol;
 
+import org.daisyjava.nacl.KeyPairReserve;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -51,7 +52,7 @@ public final class ZmqSockets {
   private ZmqSockets() {}
 
   /** Worker connections per scheduler I/O thread, beyond which another is added (see {@link #ioThreadsFor}). */
-  static final int CONNECTIONS_PER_IO_THREAD = 625;
+  static final int CONNECTIONS_PER_IO_THREAD = 312;
   /** The most I/O threads a scheduler gets. */
   static final int MAX_IO_THREADS = 32;
 
@@ -78,11 +79,14 @@ public final class ZmqSockets {
    * any change of a connection's interest (every write sets and clears it) the poller walks all of
    * its connections to update their selection keys, and it copies and sorts all its timers (each
    * connection's {@link #HANDSHAKE_MS} handshake timer stays there until it would have expired)
-   * before each select. So the threads are added for every {@link #CONNECTIONS_PER_IO_THREAD}
-   * expected workers, up to {@link #MAX_IO_THREADS}. Measured with 10,000 simulated workers
-   * connecting at once on 2 processors (NIO load generator, CURVE): with 2 I/O threads 926–2,211
-   * of them could not finish their handshake within its 10 s; with 8 the last was welcomed after
-   * 16.7–20.1 s, with 16 after 11.7–15.5 s (three runs), with 32 after 10.9 s, and none was lost.
+   * before each select (walking the handles was 18 % of the I/O threads' samples with 16 of them
+   * for 10,000 connections). So the threads are added for every {@link
+   * #CONNECTIONS_PER_IO_THREAD} expected workers, up to {@link #MAX_IO_THREADS}. Measured with
+   * 10,000 simulated workers connecting at once on 2 processors (NIO load generator, CURVE): with
+   * 2 I/O threads 926–2,211 of them could not finish their handshake within its 10 s; with 8 the
+   * last was welcomed after 16.7–20.1 s, with 16 after 11.7–15.5 s (three runs), with 32 after
+   * 10.9 s, and none was lost. Later, with the key pairs made ahead and the launcher's inlining
+   * limits, two pairs of runs: 32 threads 9.4 and 11.6 s, 16 threads 12.6 and 13.0 s.
    *
    * <p>Workers of unknown number (0) keep the base: with 8 I/O threads for them, the hostile
    * traffic of {@code FuzzTest} reached the engine far less in 2 of 6 runs (1,888 and 3,801
@@ -93,6 +97,36 @@ public final class ZmqSockets {
     long forConnections = ((long) Math.max(0, expectedWorkers) + CONNECTIONS_PER_IO_THREAD - 1)
         / CONNECTIONS_PER_IO_THREAD;
     return (int) Math.max(base, Math.min(MAX_IO_THREADS, forConnections));
+  }
+
+  /** Expected workers from which a run has its servers' short-term key pairs made ahead. */
+  static final int RESERVE_FROM = 100;
+  /** Key pairs made ahead for a run whose workers are of unknown number. */
+  static final int RESERVE_UNSIZED = 1024;
+
+  /**
+   * How many short-term key pairs a CURVE scheduler of {@code expectedWorkers} (0 if unknown)
+   * has made while it waits for them ({@link KeyPairReserve}): one per expected worker from
+   * {@link #RESERVE_FROM} on, {@link #RESERVE_UNSIZED} for workers of unknown number (they may be
+   * a job array of thousands; the pairs cost about 0.1 s of one core), none for fewer, whose
+   * handshakes cost a few milliseconds anyway.
+   */
+  static int keyPairsToReserve(int expectedWorkers) {
+    if (expectedWorkers <= 0) {
+      return RESERVE_UNSIZED;
+    }
+    return expectedWorkers < RESERVE_FROM ? 0 : Math.min(KeyPairReserve.MAX, expectedWorkers);
+  }
+
+  /**
+   * Starts making the short-term key pairs of {@link #keyPairsToReserve} in the background, for a
+   * scheduler with {@code security}: the handshakes of a CURVE server that expects {@code
+   * expectedWorkers} workers then cost three scalar multiplications each instead of four.
+   */
+  public static void reserveKeyPairs(ServerSecurity security, int expectedWorkers) {
+    if (security instanceof ServerKeys) {
+      KeyPairReserve.fill(keyPairsToReserve(expectedWorkers));
+    }
   }
 
   /**

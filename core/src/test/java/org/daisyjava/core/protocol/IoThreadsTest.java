@@ -22,12 +22,12 @@ class IoThreadsTest {
   }
 
   @Test
-  void manyWorkersGetAThreadPerSixHundredTwentyFiveUpToThirtyTwo() {
-    assertEquals(2, ZmqSockets.ioThreadsFor(1250, 2));
-    assertEquals(3, ZmqSockets.ioThreadsFor(1251, 2));
-    assertEquals(4, ZmqSockets.ioThreadsFor(2000, 2));
-    assertEquals(16, ZmqSockets.ioThreadsFor(10_000, 2));
-    assertEquals(16, ZmqSockets.ioThreadsFor(10_000, 64), "processors do not shrink what connections need");
+  void manyWorkersGetAThreadPerThreeHundredTwelveUpToThirtyTwo() {
+    assertEquals(2, ZmqSockets.ioThreadsFor(624, 2));
+    assertEquals(3, ZmqSockets.ioThreadsFor(625, 2));
+    assertEquals(7, ZmqSockets.ioThreadsFor(2000, 2));
+    assertEquals(32, ZmqSockets.ioThreadsFor(10_000, 2));
+    assertEquals(16, ZmqSockets.ioThreadsFor(4992, 64), "processors do not shrink what connections need");
     assertEquals(ZmqSockets.MAX_IO_THREADS, ZmqSockets.ioThreadsFor(100_000, 2));
     assertEquals(ZmqSockets.MAX_IO_THREADS, ZmqSockets.ioThreadsFor(Integer.MAX_VALUE, 2), "no overflow");
   }

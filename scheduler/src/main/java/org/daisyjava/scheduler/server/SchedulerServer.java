@@ -169,6 +169,7 @@ public final class SchedulerServer implements AutoCloseable {
 
   private void loop() {
     try (ZContext context = ZmqSockets.serverContext(settings.expectedWorkers())) {
+      ZmqSockets.reserveKeyPairs(settings.security(), settings.expectedWorkers());
       try {
         endpoint = ZmqSockets.router(context, settings.security(),
             ZmqSockets.backlogFor(settings.expectedWorkers(), ZmqSockets.somaxconn()));
