@@ -35,7 +35,8 @@ while p.poll() is None:
     for pid in procs():
         try:
             cl = open(f'/proc/{pid}/cmdline').read().split('\0')
-            kind = 'worker' if any('WorkerMain' in c for c in cl) else 'launcher' if any('launcher.Main' in c for c in cl) else 'other'
+            kind = 'worker' if any('WorkerMain' in c for c in cl) else 'launcher' if any('launcher.Main' in c for c in cl) \
+                else next((c.rsplit('.', 1)[1] for c in cl if c.startswith('org.daisyjava.')), 'other')
             for tid in os.listdir(f'/proc/{pid}/task'):
                 st = open(f'/proc/{pid}/task/{tid}/stat').read()
                 name = st[st.index('(') + 1:st.rindex(')')]
@@ -51,5 +52,5 @@ for (kind, name, ticks) in last.values():
     tot[(kind, n)] += ticks
 hz = os.sysconf('SC_CLK_TCK')
 for (k, n), t in sorted(tot.items(), key=lambda x: -x[1]):
-    if t: print(f'{k:9s} {n:20s} {t / hz:6.2f} s')
+    if t: print(f'{k:14s} {n:20s} {t / hz:6.2f} s')
 print('total', sum(tot.values()) / hz)

@@ -56,7 +56,8 @@ import java.util.stream.Stream;
  * -Dloadgen.heartbeatMs} (default 1000), {@code -Dloadgen.liveness} (default 5), {@code
  * -Dloadgen.schedulerJvm} / {@code -Dloadgen.shardJvm} extra options of the scheduler's and the
  * shards' JVMs (e.g. a flight recording; {@code %i} is the shard's index; the scheduler's default
- * is {@code @scripts/launcher-compiler.args}, what daisy-launch gives the launcher), {@code
+ * is {@code @scripts/launcher-compiler.args}, what daisy-launch gives the launcher; the shards'
+ * is {@link #SHARD_JVM}), {@code
  * -Dloadgen.ioThreads} ZeroMQ I/O threads per shard (default 1), {@code -Dloadgen.keep=true}
  * keeps the run directory (logs), {@code -Dloadgen.plain=true} runs without CURVE, {@code
  * -Dloadgen.unsized=true} does not tell the scheduler how many workers to expect, {@code
@@ -82,7 +83,8 @@ public final class LoadGen {
     System.out.printf("summary over %d runs (min/median/max), %d workers:%n", repeats, workers);
     for (String key : List.of("steady_blocks_per_s", "connect_s", "refused", "lost", "abandons", "unfinished",
         "listen_overflows", "sched_cpu_s", "sched_loop_cpu_s", "sched_io_cpu_s", "sched_rss_mb",
-        "gen_cpu_s", "gen_prep_cpu_s", "last_welcome_s", "wall_s")) {
+        "gen_cpu_s", "gen_prep_cpu_s", "last_welcome_s", "welcome_p50_s", "welcome_p90_s", "welcome_p99_s",
+        "wall_s")) {
       double[] v = runs.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
       Arrays.sort(v);
       System.out.printf("  %-20s %s / %s / %s%n", key, fmt(v[0]), fmt(v[v.length / 2]), fmt(v[v.length - 1]));
@@ -96,6 +98,18 @@ public final class LoadGen {
       throw new IllegalArgumentException("-Dloadgen.engine must be jeromq or nio, got " + engine);
     }
     return engine.equals("nio");
+  }
+
+  /**
+   * The shards' JVM options unless {@code -Dloadgen.shardJvm} says otherwise: the launcher's
+   * inlining limits (scripts/launcher-compiler.args). The shards stand in for workers on other
+   * machines, so their CPU on this one is an artefact to keep small: with HotSpot's defaults their
+   * C2 took 5.8 s of a 10,000-worker storm, and they used 18–20 s of CPU in all, 14–18 s with these.
+   */
+  static final String SHARD_JVM = "-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000";
+
+  private static String fmtOr(Map<String, Double> m, String key) {
+    return m.containsKey(key) ? fmt(m.get(key)) : "?";
   }
 
   private static String fmt(double v) {
@@ -131,7 +145,7 @@ public final class LoadGen {
       int from = (int) ((long) workers * s / shards);
       int to = (int) ((long) workers * (s + 1) / shards);
       List<String> argv = new ArrayList<>(List.of(java));
-      String shardJvm = System.getProperty("loadgen.shardJvm", "").replace("%i", Integer.toString(s));
+      String shardJvm = System.getProperty("loadgen.shardJvm", SHARD_JVM).replace("%i", Integer.toString(s));
       if (!shardJvm.isBlank()) {
         argv.addAll(List.of(shardJvm.trim().split("\\s+")));
       }
@@ -188,11 +202,13 @@ public final class LoadGen {
     long abandons = 0;
     long genPrepCpu = 0;
     long lastWelcome = -1;
+    java.util.TreeMap<Integer, Long> welcomeTimes = new java.util.TreeMap<>();
     for (BufferedReader o : outs) {
       Map<String, String> f = fields(expect(o, "result"));
       genCpu += Long.parseLong(f.get("cpu_ms"));
       genPrepCpu += Long.parseLong(f.getOrDefault("prep_cpu_ms", "0"));
       lastWelcome = Math.max(lastWelcome, Long.parseLong(f.getOrDefault("last_welcome_ms", "-1")));
+      WelcomeTimes.addHistogram(f.get("welcome_hist"), welcomeTimes);
       welcomed += Long.parseLong(f.get("welcomed"));
       refusedAtWorkers += Long.parseLong(f.get("refused"));
       abandons += Long.parseLong(f.get("abandons"));
@@ -220,14 +236,24 @@ public final class LoadGen {
     if (lastWelcome >= 0) {
       m.put("last_welcome_s", lastWelcome / 1000.0);
     }
+    if (!welcomeTimes.isEmpty()) {
+      m.put("welcome_p50_s", WelcomeTimes.quantileSeconds(welcomeTimes, 0.5));
+      m.put("welcome_p90_s", WelcomeTimes.quantileSeconds(welcomeTimes, 0.9));
+      m.put("welcome_p99_s", WelcomeTimes.quantileSeconds(welcomeTimes, 0.99));
+    }
     m.put("wall_s", wall);
-    System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d, the last after %s s),"
+    System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d, half after %s s, 90 %% after %s, 99 %% after %s, the"
+        + " last after %s s),"
         + " refused %d, declared dead %d, abandons %d, never finished %d, listen overflows %d; scheduler CPU %.1f s"
         + " (loop %.1f, I/O %.1f), peak RSS %.0f MB; generator CPU %.1f s (%.1f s of it before go); wall %.1f s%n",
         m.get("steady_blocks_per_s"), workers, m.containsKey("connect_s") ? fmt(m.get("connect_s")) : "never",
-        welcomed, m.containsKey("last_welcome_s") ? fmt(m.get("last_welcome_s")) : "?", refused,
+        welcomed, fmtOr(m, "welcome_p50_s"), fmtOr(m, "welcome_p90_s"), fmtOr(m, "welcome_p99_s"),
+        fmtOr(m, "last_welcome_s"), refused,
         m.get("lost").longValue(), abandons, unfinished, overflows, m.get("sched_cpu_s"), m.get("sched_loop_cpu_s"),
         m.get("sched_io_cpu_s"), m.get("sched_rss_mb"), m.get("gen_cpu_s"), m.get("gen_prep_cpu_s"), wall);
+    if (!welcomeTimes.isEmpty()) {
+      System.out.println("  welcomes in each second after go: " + WelcomeTimes.perSecond(welcomeTimes));
+    }
     if (!Boolean.getBoolean("loadgen.keep")) {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);

@@ -82,6 +82,7 @@ public final class LoadShard {
           .getProcessCpuTime();
       ShardLines.readyThenGo(() -> stopRequested = true);
       long goNanos = System.nanoTime();
+      counters.goNanos = goNanos;
       CountDownLatch finished = new CountDownLatch(drivers.size());
       for (Driver d : drivers) {
         Thread th = new Thread(() -> {
@@ -98,11 +99,12 @@ public final class LoadShard {
       long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
       System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
-          + " unfinished=%d cpu_ms=%d rss_kb=%d prep_cpu_ms=%d last_welcome_ms=%d%n", counters.welcomed.get(),
+          + " unfinished=%d cpu_ms=%d rss_kb=%d prep_cpu_ms=%d last_welcome_ms=%d welcome_hist=%s%n",
+          counters.welcomed.get(),
           counters.blocks.get(), counters.refused.get(), counters.abandons.get(), counters.heartbeatsSent.get(),
           counters.other.get(), counters.unfinished.get(), cpu / 1_000_000, LoadScheduler.status("VmHWM"),
           prepCpu / 1_000_000, counters.lastWelcomeNanos.get() == 0 ? -1
-              : (counters.lastWelcomeNanos.get() - goNanos) / 1_000_000);
+              : (counters.lastWelcomeNanos.get() - goNanos) / 1_000_000, counters.welcomeTimes.histogram());
       System.out.flush();
       for (Driver d : drivers) {
         d.close();

@@ -144,17 +144,20 @@ public final class NioShard {
     long prepCpu = cpuNanos();
     ShardLines.readyThenGo(() -> stopRequested = true);
     goNanos = System.nanoTime();
+    counters.goNanos = goNanos;
     go.countDown();
     finished.await();
     for (Throwable f : failures) {
       f.printStackTrace();
     }
     System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
-        + " unfinished=%d cpu_ms=%d rss_kb=%d lost_connections=%d prep_cpu_ms=%d last_welcome_ms=%d%n",
+        + " unfinished=%d cpu_ms=%d rss_kb=%d lost_connections=%d prep_cpu_ms=%d last_welcome_ms=%d"
+        + " welcome_hist=%s%n",
         counters.welcomed.get(), counters.blocks.get(), counters.refused.get(), counters.abandons.get(),
         counters.heartbeatsSent.get(), counters.other.get(), counters.unfinished.get(), cpuNanos() / 1_000_000,
         LoadScheduler.status("VmHWM"), lostConnections.get(), prepCpu / 1_000_000,
-        counters.lastWelcomeNanos.get() == 0 ? -1 : (counters.lastWelcomeNanos.get() - goNanos) / 1_000_000);
+        counters.lastWelcomeNanos.get() == 0 ? -1 : (counters.lastWelcomeNanos.get() - goNanos) / 1_000_000,
+        counters.welcomeTimes.histogram());
     System.out.flush();
     for (Driver d : drivers) {
       d.close();

@@ -35,6 +35,16 @@ final class SimulatedWorkers {
     final AtomicLong unfinished = new AtomicLong();
     /** When the last worker of the shard was welcomed (System.nanoTime), 0 if none was. */
     final AtomicLong lastWelcomeNanos = new AtomicLong();
+    /** When the workers were welcomed, from {@link #goNanos}. */
+    final WelcomeTimes welcomeTimes = new WelcomeTimes();
+    /** When the shard said "go" (System.nanoTime); set before any worker connects. */
+    volatile long goNanos;
+
+    void welcomed(long now) {
+      welcomed.incrementAndGet();
+      lastWelcomeNanos.accumulateAndGet(now, Math::max);
+      welcomeTimes.add(now - goNanos);
+    }
   }
 
   private final Phase[] phase;
@@ -103,8 +113,7 @@ final class SimulatedWorkers {
         if (hb > 0) {
           heartbeatNanos = hb * 1_000_000L;
         }
-        counters.welcomed.incrementAndGet();
-        counters.lastWelcomeNanos.accumulateAndGet(System.nanoTime(), Math::max);
+        counters.welcomed(System.nanoTime());
         phase[i] = Phase.WORKING;
         v2[i] = FrameScan.number(frame, "version") == 2;
         if (v2[i]) {
