@@ -317,8 +317,17 @@ final class RunSession {
     }
   }
 
-  /** Workers the run starts in all (sizes the scheduler's listen backlog and heartbeat). */
   private int expectedWorkers() {
+    return expectedWorkers(config);
+  }
+
+  /**
+   * Workers the run expects in all, 0 if it cannot know: the tasks' {@code num_workers}, whoever
+   * starts them — this backend, or the user ({@code --backend external}, where it is the size of
+   * their {@code srun} or job array). It sizes the scheduler's listen backlog, I/O threads,
+   * heartbeat and the key pairs it makes ahead for handshakes.
+   */
+  static int expectedWorkers(PipelineConfig config) {
     long sum = 0;
     for (TaskConfig tc : config.tasks()) {
       sum += tc.numWorkers();
