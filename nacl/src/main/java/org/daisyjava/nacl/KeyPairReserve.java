@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each pair is handed out once, and the copy kept here is zeroed as it is: a short-term key
  * from the reserve is as secret and as short-lived as one made on the spot (it lives in this
  * process's memory only, a little longer). When the reserve is empty, {@link Box#keyPair} makes
- * the pair itself, as before.
+ * the pair itself, as before. Any pair {@link Box#keyPair} hands out while the reserve holds some
+ * comes from it (a worker's, a run's long-term keys made later in the same JVM): they are all
+ * random pairs from the same {@code SecureRandom}; only their number is chosen for the server's
+ * short-term ones.
  */
 public final class KeyPairReserve {
   /** The most pairs held: 64 bytes each, about 1 MB in all. */
