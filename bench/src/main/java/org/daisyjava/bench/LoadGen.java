@@ -43,8 +43,10 @@ import java.util.stream.Stream;
  * connected, if later — and 90 %), the time from "go" until every worker had a session, refused
  * handshakes and hellos, workers declared dead, abandons, the kernel's listen-queue overflows
  * during the run (TcpExt ListenOverflows, machine-wide), the scheduler JVM's CPU (whole process,
- * its loop thread, ZeroMQ's I/O threads) and RSS, and the shards' CPU. Then min/median/max over
- * the repeats.
+ * its loop thread, ZeroMQ's I/O threads) and RSS, the shards' CPU, when the workers were
+ * welcomed (quantiles, and a line of welcomes per second: {@link WelcomeTimes}), and how old the
+ * scheduler's newest snapshot was at worst when LoadScheduler looked (its loop publishes them; an
+ * old one means a starved or stuck loop). Then min/median/max over the repeats.
  *
  * <p>Why separate JVMs: a JeroMQ socket costs several file descriptors (its mailbox, its poller, its
  * TCP connection; an NIO worker costs one) and this machine allows 20,000 per process, so 10,000
@@ -84,7 +86,7 @@ public final class LoadGen {
     for (String key : List.of("steady_blocks_per_s", "connect_s", "refused", "lost", "abandons", "unfinished",
         "listen_overflows", "sched_cpu_s", "sched_loop_cpu_s", "sched_io_cpu_s", "sched_rss_mb",
         "gen_cpu_s", "gen_prep_cpu_s", "last_welcome_s", "welcome_p50_s", "welcome_p90_s", "welcome_p99_s",
-        "wall_s")) {
+        "max_snapshot_age_s", "wall_s")) {
       double[] v = runs.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
       Arrays.sort(v);
       System.out.printf("  %-20s %s / %s / %s%n", key, fmt(v[0]), fmt(v[v.length / 2]), fmt(v[v.length - 1]));
@@ -241,6 +243,7 @@ public final class LoadGen {
       m.put("welcome_p90_s", WelcomeTimes.quantileSeconds(welcomeTimes, 0.9));
       m.put("welcome_p99_s", WelcomeTimes.quantileSeconds(welcomeTimes, 0.99));
     }
+    m.put("max_snapshot_age_s", Long.parseLong(result.getOrDefault("max_snapshot_age_ms", "-1")) / 1000.0);
     m.put("wall_s", wall);
     System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d, half after %s s, 90 %% after %s, 99 %% after %s, the"
         + " last after %s s),"

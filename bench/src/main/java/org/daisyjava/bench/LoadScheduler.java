@@ -78,6 +78,7 @@ public final class LoadScheduler {
     long doneHigh = 0;
     long connectedAt = 0;
     int maxWorkers = 0;
+    long maxSnapshotAge = 0;
     ServerSnapshot s;
     while (true) {
       s = server.snapshot();
@@ -86,6 +87,7 @@ public final class LoadScheduler {
       TaskCounts counts = s.tasks().get(0).counts();
       long done = counts.completed();
       long now = System.nanoTime();
+      maxSnapshotAge = Math.max(maxSnapshotAge, now - s.takenAtNanos());
       if (connectedAt == 0 && workers >= expected) {
         connectedAt = System.currentTimeMillis();
         System.out.println("connected " + connectedAt);
@@ -137,11 +139,11 @@ public final class LoadScheduler {
     log.close();
     System.out.printf("result steady=%.0f total=%d lost=%d workers_left=%d max_workers=%d"
         + " refused_handshakes=%d refused_hellos=%d dropped=%d ignored=%d failed=%d"
-        + " loop_cpu_ms=%d io_cpu_ms=%d process_cpu_ms=%d rss_kb=%d hwm_kb=%d%n",
+        + " loop_cpu_ms=%d io_cpu_ms=%d process_cpu_ms=%d rss_kb=%d hwm_kb=%d max_snapshot_age_ms=%d%n",
         steady, total, s.tasks().get(0).workersLost(), s.tasks().get(0).workers(), maxWorkers,
         s.peers().refusedHandshakes(), s.peers().refusedHellos(), s.peers().droppedMessages(),
         s.peers().ignoredPeers(), s.failures().size(), loopCpu / 1_000_000, ioCpu / 1_000_000,
-        processCpu / 1_000_000, status("VmRSS"), status("VmHWM"));
+        processCpu / 1_000_000, status("VmRSS"), status("VmHWM"), maxSnapshotAge / 1_000_000);
     System.out.flush();
     System.exit(0);
   }
