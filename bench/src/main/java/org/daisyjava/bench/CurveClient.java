@@ -124,7 +124,7 @@ final class CurveClient implements ClientMechanism {
     if (ZmtpCommand.is(body, ERROR)) {
       String reason = ZmtpCommand.errorReason(body);
       // JeroMQ's server sends an ERROR without a reason when HELLO's box does not open
-      throw new ZmtpException("the server refused the handshake: ERROR " + (reason.isEmpty()
+      throw ZmtpException.refusal("the server refused the handshake: ERROR " + (reason.isEmpty()
           ? "without a reason (in the HELLO state: this client's server key is not the server's)" : reason));
     }
     switch (state) {

@@ -86,7 +86,7 @@ public final class LoadGen {
     for (String key : List.of("steady_blocks_per_s", "connect_s", "refused", "lost", "abandons", "unfinished",
         "listen_overflows", "sched_cpu_s", "sched_loop_cpu_s", "sched_io_cpu_s", "sched_rss_mb",
         "gen_cpu_s", "gen_prep_cpu_s", "last_welcome_s", "welcome_p50_s", "welcome_p90_s", "welcome_p99_s",
-        "max_snapshot_age_s", "wall_s")) {
+        "reconnects", "max_snapshot_age_s", "wall_s")) {
       double[] v = runs.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
       Arrays.sort(v);
       System.out.printf("  %-20s %s / %s / %s%n", key, fmt(v[0]), fmt(v[v.length / 2]), fmt(v[v.length - 1]));
@@ -204,6 +204,7 @@ public final class LoadGen {
     long abandons = 0;
     long genPrepCpu = 0;
     long lastWelcome = -1;
+    long reconnects = 0;
     java.util.TreeMap<Integer, Long> welcomeTimes = new java.util.TreeMap<>();
     for (BufferedReader o : outs) {
       Map<String, String> f = fields(expect(o, "result"));
@@ -211,6 +212,7 @@ public final class LoadGen {
       genPrepCpu += Long.parseLong(f.getOrDefault("prep_cpu_ms", "0"));
       lastWelcome = Math.max(lastWelcome, Long.parseLong(f.getOrDefault("last_welcome_ms", "-1")));
       WelcomeTimes.addHistogram(f.get("welcome_hist"), welcomeTimes);
+      reconnects += Long.parseLong(f.getOrDefault("reconnects", "0"));
       welcomed += Long.parseLong(f.get("welcomed"));
       refusedAtWorkers += Long.parseLong(f.get("refused"));
       abandons += Long.parseLong(f.get("abandons"));
@@ -243,16 +245,18 @@ public final class LoadGen {
       m.put("welcome_p90_s", WelcomeTimes.quantileSeconds(welcomeTimes, 0.9));
       m.put("welcome_p99_s", WelcomeTimes.quantileSeconds(welcomeTimes, 0.99));
     }
+    m.put("reconnects", (double) reconnects);
     m.put("max_snapshot_age_s", Long.parseLong(result.getOrDefault("max_snapshot_age_ms", "-1")) / 1000.0);
     m.put("wall_s", wall);
     System.out.printf("  run: %,.0f blocks/s steady, all %d connected after %s s (welcomed %d, half after %s s, 90 %% after %s, 99 %% after %s, the"
         + " last after %s s),"
-        + " refused %d, declared dead %d, abandons %d, never finished %d, listen overflows %d; scheduler CPU %.1f s"
+        + " refused %d, declared dead %d, abandons %d, never finished %d, reconnects %d, listen overflows %d;"
+        + " scheduler CPU %.1f s"
         + " (loop %.1f, I/O %.1f), peak RSS %.0f MB; generator CPU %.1f s (%.1f s of it before go); wall %.1f s%n",
         m.get("steady_blocks_per_s"), workers, m.containsKey("connect_s") ? fmt(m.get("connect_s")) : "never",
         welcomed, fmtOr(m, "welcome_p50_s"), fmtOr(m, "welcome_p90_s"), fmtOr(m, "welcome_p99_s"),
         fmtOr(m, "last_welcome_s"), refused,
-        m.get("lost").longValue(), abandons, unfinished, overflows, m.get("sched_cpu_s"), m.get("sched_loop_cpu_s"),
+        m.get("lost").longValue(), abandons, unfinished, reconnects, overflows, m.get("sched_cpu_s"), m.get("sched_loop_cpu_s"),
         m.get("sched_io_cpu_s"), m.get("sched_rss_mb"), m.get("gen_cpu_s"), m.get("gen_prep_cpu_s"), wall);
     if (!welcomeTimes.isEmpty()) {
       System.out.println("  welcomes in each second after go: " + WelcomeTimes.perSecond(welcomeTimes));

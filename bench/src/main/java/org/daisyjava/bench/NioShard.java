@@ -8,6 +8,7 @@ import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -47,14 +48,18 @@ import org.zeromq.ZMQ;
  * many again; a {@code heartbeat} after {@code heartbeat_ms} of its own silence; {@code goodbye}
  * on {@code no_more_blocks}; refusals and abandons counted.
  *
- * <p>No reconnect: a connection that is refused or reset, or whose handshake fails, is counted
- * in {@code refused}; one that ends after its handshake (reset, or a broken frame or box) is
- * counted in {@code lost_connections} and {@code unfinished}. Either way the worker is done and
- * the shard does not wait for it; the first few reasons go to stderr.
+ * <p>A connection that ends before its handshake is complete is tried again after {@link
+ * #RECONNECT_NANOS}, as a JeroMQ DEALER does (its default reconnect interval), with a fresh
+ * short-term key pair and the same routing id — unless the server refused it with an ERROR
+ * command, which counts in {@code refused} and ends the worker. Each try counts in {@code
+ * reconnects}: a listen queue that overflowed or a handshake the server reset under load costs a
+ * real worker that much delay, not its run. One that ends after its handshake (reset, or a broken
+ * frame or box) is counted in {@code lost_connections} and {@code unfinished}, and the worker is
+ * done. The first few reasons go to stderr.
  *
  * <p>Stdin/stdout with LoadGen as LoadShard's: {@code ready} when prepared, connect on the first
  * line ("go"), stop on the second ("stop"), then {@code result welcomed= blocks= refused=
- * abandons= heartbeats= other= unfinished= cpu_ms= rss_kb=} (and {@code lost_connections=},
+ * abandons= heartbeats= other= unfinished= cpu_ms= rss_kb=} (and {@code lost_connections=}, {@code reconnects=},
  * {@code prep_cpu_ms=}, {@code last_welcome_ms=}: from "go" until this shard's last worker was
  * welcomed, -1 if none was). Arguments: {@code ENDPOINT KEY_FILE FIRST_INDEX COUNT THREADS PREFETCH}.
  */
@@ -68,9 +73,12 @@ public final class NioShard {
   /** Reasons of ended connections written to stderr, at most. */
   private static final int REASONS_LOGGED = 5;
   private static final int ROUTING_ID_SIZE = 16;
+  /** JeroMQ's default reconnect interval ({@code ZMQ_RECONNECT_IVL}, 100 ms). */
+  static final long RECONNECT_NANOS = 100_000_000L;
 
   private final SimulatedWorkers.Counters counters = new SimulatedWorkers.Counters();
   private final AtomicLong lostConnections = new AtomicLong();
+  private final AtomicLong reconnects = new AtomicLong();
   private final AtomicInteger reasonsLogged = new AtomicInteger();
   /** When "go" came (System.nanoTime). */
   private volatile long goNanos;
@@ -152,12 +160,12 @@ public final class NioShard {
     }
     System.out.printf("result welcomed=%d blocks=%d refused=%d abandons=%d heartbeats=%d other=%d"
         + " unfinished=%d cpu_ms=%d rss_kb=%d lost_connections=%d prep_cpu_ms=%d last_welcome_ms=%d"
-        + " welcome_hist=%s%n",
+        + " welcome_hist=%s reconnects=%d%n",
         counters.welcomed.get(), counters.blocks.get(), counters.refused.get(), counters.abandons.get(),
         counters.heartbeatsSent.get(), counters.other.get(), counters.unfinished.get(), cpuNanos() / 1_000_000,
         LoadScheduler.status("VmHWM"), lostConnections.get(), prepCpu / 1_000_000,
         counters.lastWelcomeNanos.get() == 0 ? -1 : (counters.lastWelcomeNanos.get() - goNanos) / 1_000_000,
-        counters.welcomeTimes.histogram());
+        counters.welcomeTimes.histogram(), reconnects.get());
     System.out.flush();
     for (Driver d : drivers) {
       d.close();
@@ -169,10 +177,10 @@ public final class NioShard {
         .getProcessCpuTime();
   }
 
-  /** Counters of this shard, for tests: welcomed, blocks, refused, unfinished, lost connections. */
+  /** Counters of this shard, for tests: welcomed, blocks, refused, unfinished, lost connections, reconnects. */
   long[] counts() {
     return new long[] {counters.welcomed.get(), counters.blocks.get(), counters.refused.get(),
-        counters.unfinished.get(), lostConnections.get()};
+        counters.unfinished.get(), lostConnections.get(), reconnects.get()};
   }
 
   /** As {@link #main} without stdin and exit: runs {@code count} workers until all are done or stopped. */
@@ -200,8 +208,16 @@ public final class NioShard {
     private final int count;
     private final SimulatedWorkers workers;
     private final byte[][] hello;
+    private final byte[][] routingIds;
+    /** Workers whose connection failed before its handshake, in the order they connect again. */
+    private final ArrayDeque<Integer> toReconnect = new ArrayDeque<>();
+    private final long[] reconnectAt;
     private ZmtpConnection[] connections;
     private Selector selector;
+    private SecureRandom random;
+    private byte[] clientPublic;
+    private byte[] clientSecret;
+    private byte[] serverPublic;
 
     Driver(InetSocketAddress address, WorkerSecurity security, int firstIndex, int count, int prefetch) {
       this.address = address;
@@ -210,29 +226,34 @@ public final class NioShard {
       this.count = count;
       this.workers = new SimulatedWorkers(count, prefetch, counters, (i, frame) -> connections[i].send(frame));
       this.hello = new byte[count][];
+      this.routingIds = new byte[count][];
+      this.reconnectAt = new long[count];
     }
 
     /** Opens the sockets and makes each worker's keys and first messages (before "go"). */
     void prepare() throws IOException {
       selector = Selector.open();
       connections = new ZmtpConnection[count];
-      SecureRandom random = new SecureRandom();
-      byte[] clientPublic = null;
-      byte[] clientSecret = null;
-      byte[] serverPublic = null;
+      random = new SecureRandom();
       if (security instanceof WorkerKeyFile keys) {
         clientPublic = ZMQ.Curve.z85Decode(keys.client().publicKey());
         clientSecret = ZMQ.Curve.z85Decode(keys.client().secretKey());
         serverPublic = ZMQ.Curve.z85Decode(keys.serverPublicKey());
       }
       for (int i = 0; i < count; i++) {
-        byte[] id = new byte[ROUTING_ID_SIZE];
-        random.nextBytes(id);
-        ClientMechanism mechanism = security instanceof WorkerKeyFile
-            ? new CurveClient(clientPublic, clientSecret, serverPublic, id, random) : new NullClient(id);
-        connections[i] = new ZmtpConnection(i, mechanism, id.length, this);
+        routingIds[i] = new byte[ROUTING_ID_SIZE];
+        random.nextBytes(routingIds[i]);
+        connections[i] = newConnection(i);
         hello[i] = SimulatedWorkerFrames.hello(firstIndex + i, OFFER_V2);
       }
+    }
+
+    /** Worker {@code i}'s next connection: its routing id, a fresh short-term key pair (CURVE). */
+    private ZmtpConnection newConnection(int i) throws IOException {
+      byte[] id = routingIds[i];
+      ClientMechanism mechanism = security instanceof WorkerKeyFile
+          ? new CurveClient(clientPublic, clientSecret, serverPublic, id, random) : new NullClient(id);
+      return new ZmtpConnection(i, mechanism, id.length, this);
     }
 
     void run() throws IOException {
@@ -255,9 +276,18 @@ public final class NioShard {
             && started < CONNECTS_PER_POLL; connected++, started++) {
           connections[order[connected]].connect(selector, address);
         }
+        for (int started = 0; !toReconnect.isEmpty() && reconnectAt[toReconnect.peekFirst()] <= now
+            && started < CONNECTS_PER_POLL; started++) {
+          int i = toReconnect.pollFirst();
+          connections[i] = newConnection(i);
+          connections[i].connect(selector, address);
+        }
         long waitMs = 50;
         if (connected < count) {
           waitMs = Math.min(waitMs, Math.max(0, (connectAt[order[connected]] - System.nanoTime()) / 1_000_000));
+        }
+        if (!toReconnect.isEmpty()) {
+          waitMs = Math.min(waitMs, Math.max(0, (reconnectAt[toReconnect.peekFirst()] - System.nanoTime()) / 1_000_000));
         }
         ZmtpConnection.poll(selector, waitMs);
         workers.heartbeatIfDue(System.nanoTime());
@@ -282,15 +312,22 @@ public final class NioShard {
       if (workers.isDone(i)) {
         return; // it had said goodbye (or was refused) already
       }
-      if (end == ZmtpConnection.End.REFUSED) {
-        counters.refused.incrementAndGet();
-      } else {
-        lostConnections.incrementAndGet();
-        counters.unfinished.incrementAndGet();
-      }
       if (reasonsLogged.getAndIncrement() < REASONS_LOGGED) {
         System.err.println("simulated worker " + (firstIndex + i) + ": connection " + end.name().toLowerCase()
             + ": " + why);
+      }
+      switch (end) {
+        case FAILED -> {
+          reconnects.incrementAndGet();
+          reconnectAt[i] = System.nanoTime() + RECONNECT_NANOS; // the same delay for all: FIFO is time order
+          toReconnect.addLast(i);
+          return;
+        }
+        case REFUSED -> counters.refused.incrementAndGet();
+        case LOST -> {
+          lostConnections.incrementAndGet();
+          counters.unfinished.incrementAndGet();
+        }
       }
       workers.finish(i);
     }

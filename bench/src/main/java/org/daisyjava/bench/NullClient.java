@@ -33,7 +33,7 @@ final class NullClient implements ClientMechanism {
       throw new ZmtpException("a second handshake command");
     }
     if (ZmtpCommand.is(body, ERROR)) {
-      throw new ZmtpException("the server refused the handshake: ERROR " + ZmtpCommand.errorReason(body));
+      throw ZmtpException.refusal("the server refused the handshake: ERROR " + ZmtpCommand.errorReason(body));
     }
     if (!ZmtpCommand.is(body, READY)) {
       throw new ZmtpException("expected READY");

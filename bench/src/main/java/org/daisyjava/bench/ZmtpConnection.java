@@ -22,8 +22,8 @@ import org.daisyjava.core.protocol.ZmqSockets;
  * <p>Bounds: the read buffer starts small and grows only to hold one whole frame, and a frame
  * header that claims more than a real worker accepts ({@link ZmqSockets#MAX_WIRE_MESSAGE}) ends
  * the connection before anything is allocated for it; the write buffer ends the connection when
- * the peer has stopped reading ({@link #MAX_PENDING} unsent). No reconnect: a connection that is
- * refused, reset or broken ends once, and its {@link Listener} is told how.
+ * the peer has stopped reading ({@link #MAX_PENDING} unsent). A connection that is refused, reset
+ * or broken ends once, and its {@link Listener} is told how; connecting again takes a new one.
  */
 final class ZmtpConnection {
   /** What a connection tells its owner, on the selector thread. */
@@ -40,8 +40,14 @@ final class ZmtpConnection {
 
   /** How a connection ended. */
   enum End {
-    /** Before the handshake was complete: TCP refused or reset, or the handshake failed. */
+    /** Before the handshake was complete, by the server's ERROR command: it will not have us. */
     REFUSED,
+    /**
+     * Before the handshake was complete, otherwise: TCP refused, reset or timed out (a listen
+     * queue that overflowed, a server that reset a handshake it could not finish in time), or a
+     * broken handshake. A JeroMQ DEALER connects again after these.
+     */
+    FAILED,
     /** After: reset, closed by the peer, or a broken frame, box or nonce. */
     LOST
   }
@@ -280,7 +286,8 @@ final class ZmtpConnection {
     if (phase == Phase.CLOSED) {
       return;
     }
-    End end = phase == Phase.SESSION ? End.LOST : End.REFUSED;
+    End end = phase == Phase.SESSION ? End.LOST
+        : e instanceof ZmtpException z && z.isRefusal() ? End.REFUSED : End.FAILED;
     close();
     listener.onEnd(this, end, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }

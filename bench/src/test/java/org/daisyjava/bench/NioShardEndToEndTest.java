@@ -3,7 +3,9 @@ package org.daisyjava.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +44,14 @@ class NioShardEndToEndTest {
   Path dir;
 
   private void run(Encryption encryption) throws Exception {
+    run(encryption, false);
+  }
+
+  /**
+   * With {@code schedulerLate}, the workers start first, against a port nothing listens on yet,
+   * and the scheduler binds it only once they have been refused and tried again twice in all.
+   */
+  private void run(Encryption encryption, boolean schedulerLate) throws Exception {
     long w = 16;
     long c = 4;
     long side = EDGE * w + 2 * c;
@@ -53,11 +63,17 @@ class NioShardEndToEndTest {
     SchedulingState state = new SchedulingState(graph, new int[] {0}, null);
     WorkerKeys keys = WorkerKeys.generate(encryption);
     try (CheckpointRecorder log = CheckpointRecorder.create(dir.resolve("checkpoint.log"), "test".getBytes())) {
-      SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0,
+      int fixedPort = 0;
+      if (schedulerLate) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+          fixedPort = probe.getLocalPort(); // free now; closed again, so connects to it are refused
+        }
+      }
+      SchedulerServer server = new SchedulerServer(state, new ServerSettings("127.0.0.1", fixedPort, fixedPort,
           Duration.ofMillis(1000), 5, keys.server(), dir.toString(),
           List.of(new TaskSettings(BlockCode.of(BlockCode.Kind.BUILTIN, "noop"), null, null)), WORKERS), log);
       log.attach(server);
-      int port = server.start();
+      int port = schedulerLate ? fixedPort : server.start();
       try {
         NioShard shard = new NioShard();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -70,6 +86,15 @@ class NioShardEndToEndTest {
           }
         });
         t.start();
+        if (schedulerLate) {
+          long waitUntil = System.nanoTime() + 60_000_000_000L;
+          while (shard.counts()[5] < 2 * WORKERS && t.isAlive() && System.nanoTime() < waitUntil) {
+            Thread.sleep(5);
+          }
+          assertTrue(shard.counts()[5] >= 2 * WORKERS, "refused and tried again: " + shard.counts()[5]);
+          assertEquals(0, shard.counts()[0], "nobody welcomed before the scheduler is there");
+          assertEquals(port, server.start());
+        }
         t.join(90_000);
         if (t.isAlive()) {
           shard.stop(); // hang guard; the counts below then say what did not finish
@@ -82,6 +107,9 @@ class NioShardEndToEndTest {
         assertEquals(0, counts[2], "refused");
         assertEquals(0, counts[3], "unfinished");
         assertEquals(0, counts[4], "connections lost");
+        if (!schedulerLate) {
+          assertEquals(0, counts[5], "reconnects");
+        }
         long deadline = System.nanoTime() + 30_000_000_000L;
         ServerSnapshot s = server.snapshot();
         while (!(s.tasks().get(0).counts().finished() && s.tasks().get(0).workers() == 0)
@@ -108,6 +136,11 @@ class NioShardEndToEndTest {
   @Test
   void twentyPlainWorkersDoEveryBlock() throws Exception {
     run(Encryption.OFF);
+  }
+
+  @Test
+  void workersRefusedAtConnectTryAgainAsJeromqDoesAndGetIn() throws Exception {
+    run(Encryption.CURVE, true);
   }
 
   @Test
