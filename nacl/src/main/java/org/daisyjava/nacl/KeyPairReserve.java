@@ -93,24 +93,34 @@ public final class KeyPairReserve {
   }
 
   private static void makePairs() {
-    while (true) {
-      synchronized (KeyPairReserve.class) {
-        if (toMake <= 0 || HELD.get() >= MAX) {
-          toMake = 0;
-          filler = null;
-          return;
+    try {
+      while (true) {
+        synchronized (KeyPairReserve.class) {
+          if (toMake <= 0 || HELD.get() >= MAX) {
+            return;
+          }
+          toMake--;
         }
-        toMake--;
+        makeOne();
       }
-      byte[] publicKey = new byte[32];
-      byte[] secretKey = new byte[32];
-      Box.makeKeyPair(publicKey, secretKey);
-      byte[] pair = new byte[64];
-      System.arraycopy(publicKey, 0, pair, 0, 32);
-      System.arraycopy(secretKey, 0, pair, 32, 32);
-      Arrays.fill(secretKey, (byte) 0);
-      PAIRS.add(pair);
-      HELD.incrementAndGet();
+    } finally {
+      // also when making one failed: a later fill must be able to start a filler again
+      synchronized (KeyPairReserve.class) {
+        toMake = 0;
+        filler = null;
+      }
     }
+  }
+
+  private static void makeOne() {
+    byte[] publicKey = new byte[32];
+    byte[] secretKey = new byte[32];
+    Box.makeKeyPair(publicKey, secretKey);
+    byte[] pair = new byte[64];
+    System.arraycopy(publicKey, 0, pair, 0, 32);
+    System.arraycopy(secretKey, 0, pair, 32, 32);
+    Arrays.fill(secretKey, (byte) 0);
+    PAIRS.add(pair);
+    HELD.incrementAndGet();
   }
 }

@@ -86,7 +86,9 @@ public final class ZmqSockets {
    * 2 I/O threads 926–2,211 of them could not finish their handshake within its 10 s; with 8 the
    * last was welcomed after 16.7–20.1 s, with 16 after 11.7–15.5 s (three runs), with 32 after
    * 10.9 s, and none was lost. Later, with the key pairs made ahead and the launcher's inlining
-   * limits, two pairs of runs: 32 threads 9.4 and 11.6 s, 16 threads 12.6 and 13.0 s.
+   * limits, two pairs of runs: 32 threads 9.4 and 11.6 s, 16 threads 12.6 and 13.0 s; two later runs
+   * with 16 gave 10.2 s each, with fresher snapshots (the loop competes with fewer threads), so
+   * the case for 32 over 16 is weak.
    *
    * <p>Workers of unknown number (0) keep the base: with 8 I/O threads for them, the hostile
    * traffic of {@code FuzzTest} reached the engine far less in 2 of 6 runs (1,888 and 3,801
