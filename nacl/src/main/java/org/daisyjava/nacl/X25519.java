@@ -7,13 +7,23 @@ import java.util.concurrent.atomic.LongAdder;
  * the whole cost of a CURVE handshake (four per side).
  *
  * <p>Field elements mod p = 2^255 − 19 are five 51-bit limbs in {@code long}s. A limb product
- * is 128 bits ({@link Math#multiplyHigh} gives the top half), kept as two sums that cannot
- * overflow: its low 51 bits, and the rest. That needs bounds, which every operation keeps:
- * multiplication and squaring take limbs below 2^53 and give limbs below 2^52 (so the sum of
- * two results, or a difference plus 2p, may be multiplied again); a product of such limbs, with
- * a factor 19 for the limbs that wrap round, is below 2^111, its part above bit 51 below 2^60,
- * five of those below 2^63. Measured here: ~85 µs, 2× the JDK's XDH (which the tests use as one
- * of the oracles) and ~26× the byte-per-limb reference code JeroMQ ships with.
+ * is 128 bits; one factor is shifted left by {@link #SHIFT} = 10 first, so that the two halves
+ * of the shifted product, which two multiply instructions give ({@link Math#multiplyHigh} the
+ * top), are the product's part above bit 54 and (shifted back) its low 54 bits: two sums per
+ * output limb that cannot overflow, with no masking or shifting of each product into place
+ * (that was three more operations per product, 17 % of the time: 77 against 64–69 µs, minima
+ * of five runs with the launcher's compiler settings).
+ *
+ * <p>That needs bounds, which every operation keeps: multiplication and squaring take limbs below
+ * 2^53 and give limbs below 2^52 (so the sum of two results, or a difference plus 2p, may be
+ * multiplied again). A shifted limb is below 2^63, a positive {@code long}, as the signed
+ * {@code multiplyHigh} needs. The other factor, with 19 for the limbs that wrap round (38 when
+ * squaring doubles them), is below 2^58.25; a product below 2^111.25; its part above bit 54 below
+ * 2^57.25, five of them (three when squaring) below 2^59, and eight times that, carried, below
+ * 2^63. The low parts are
+ * below 2^54, five below 2^57. Measured here: 64–74 µs, against 165–195 µs for the JDK's XDH
+ * (which the tests use as one of the oracles), and ~26× faster than the byte-per-limb reference
+ * code JeroMQ ships with.
  *
  * <p>Constant time: the Montgomery ladder swaps with masks, not branches; no branch or index
  * depends on the scalar or the point. RFC 7748's decoding: the scalar clamped, the point's top
@@ -25,6 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class X25519 {
   private static final long M = (1L << 51) - 1;
+  /** How far one factor of each limb product is shifted: see the class comment. */
+  private static final int SHIFT = 10;
   /** (A − 2) / 4 for Curve25519's A = 486662: the ladder's constant. */
   private static final long A24 = 121665;
   private static final byte[] BASE_POINT = new byte[32];
@@ -190,12 +202,12 @@ public final class X25519 {
     }
   }
 
-  private static void mul(long[] out, long[] a, long[] b) {
-    long a0 = a[0];
-    long a1 = a[1];
-    long a2 = a[2];
-    long a3 = a[3];
-    long a4 = a[4];
+  static void mul(long[] out, long[] a, long[] b) {
+    long a0 = a[0] << SHIFT;
+    long a1 = a[1] << SHIFT;
+    long a2 = a[2] << SHIFT;
+    long a3 = a[3] << SHIFT;
+    long a4 = a[4] << SHIFT;
     long b0 = b[0];
     long b1 = b[1];
     long b2 = b[2];
@@ -205,228 +217,97 @@ public final class X25519 {
     long b2_19 = 19 * b2;
     long b3_19 = 19 * b3;
     long b4_19 = 19 * b4;
-    long p;
-    long q;
-    long l0 = 0;
-    long h0 = 0;
-    p = a0 * b0;
-    q = Math.multiplyHigh(a0, b0);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    p = a1 * b4_19;
-    q = Math.multiplyHigh(a1, b4_19);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    p = a2 * b3_19;
-    q = Math.multiplyHigh(a2, b3_19);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    p = a3 * b2_19;
-    q = Math.multiplyHigh(a3, b2_19);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    p = a4 * b1_19;
-    q = Math.multiplyHigh(a4, b1_19);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    long l1 = 0;
-    long h1 = 0;
-    p = a0 * b1;
-    q = Math.multiplyHigh(a0, b1);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    p = a1 * b0;
-    q = Math.multiplyHigh(a1, b0);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    p = a2 * b4_19;
-    q = Math.multiplyHigh(a2, b4_19);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    p = a3 * b3_19;
-    q = Math.multiplyHigh(a3, b3_19);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    p = a4 * b2_19;
-    q = Math.multiplyHigh(a4, b2_19);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    long l2 = 0;
-    long h2 = 0;
-    p = a0 * b2;
-    q = Math.multiplyHigh(a0, b2);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    p = a1 * b1;
-    q = Math.multiplyHigh(a1, b1);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    p = a2 * b0;
-    q = Math.multiplyHigh(a2, b0);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    p = a3 * b4_19;
-    q = Math.multiplyHigh(a3, b4_19);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    p = a4 * b3_19;
-    q = Math.multiplyHigh(a4, b3_19);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    long l3 = 0;
-    long h3 = 0;
-    p = a0 * b3;
-    q = Math.multiplyHigh(a0, b3);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    p = a1 * b2;
-    q = Math.multiplyHigh(a1, b2);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    p = a2 * b1;
-    q = Math.multiplyHigh(a2, b1);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    p = a3 * b0;
-    q = Math.multiplyHigh(a3, b0);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    p = a4 * b4_19;
-    q = Math.multiplyHigh(a4, b4_19);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    long l4 = 0;
-    long h4 = 0;
-    p = a0 * b4;
-    q = Math.multiplyHigh(a0, b4);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    p = a1 * b3;
-    q = Math.multiplyHigh(a1, b3);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    p = a2 * b2;
-    q = Math.multiplyHigh(a2, b2);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    p = a3 * b1;
-    q = Math.multiplyHigh(a3, b1);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    p = a4 * b0;
-    q = Math.multiplyHigh(a4, b0);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    carry(out, l0, h0, l1, h1, l2, h2, l3, h3, l4, h4);
+    long l0 = (a0 * b0 >>> SHIFT) + (a1 * b4_19 >>> SHIFT) + (a2 * b3_19 >>> SHIFT)
+        + (a3 * b2_19 >>> SHIFT) + (a4 * b1_19 >>> SHIFT);
+    long h0 = Math.multiplyHigh(a0, b0) + Math.multiplyHigh(a1, b4_19) + Math.multiplyHigh(a2, b3_19)
+        + Math.multiplyHigh(a3, b2_19) + Math.multiplyHigh(a4, b1_19);
+    long l1 = (a0 * b1 >>> SHIFT) + (a1 * b0 >>> SHIFT) + (a2 * b4_19 >>> SHIFT)
+        + (a3 * b3_19 >>> SHIFT) + (a4 * b2_19 >>> SHIFT);
+    long h1 = Math.multiplyHigh(a0, b1) + Math.multiplyHigh(a1, b0) + Math.multiplyHigh(a2, b4_19)
+        + Math.multiplyHigh(a3, b3_19) + Math.multiplyHigh(a4, b2_19);
+    long l2 = (a0 * b2 >>> SHIFT) + (a1 * b1 >>> SHIFT) + (a2 * b0 >>> SHIFT)
+        + (a3 * b4_19 >>> SHIFT) + (a4 * b3_19 >>> SHIFT);
+    long h2 = Math.multiplyHigh(a0, b2) + Math.multiplyHigh(a1, b1) + Math.multiplyHigh(a2, b0)
+        + Math.multiplyHigh(a3, b4_19) + Math.multiplyHigh(a4, b3_19);
+    long l3 = (a0 * b3 >>> SHIFT) + (a1 * b2 >>> SHIFT) + (a2 * b1 >>> SHIFT)
+        + (a3 * b0 >>> SHIFT) + (a4 * b4_19 >>> SHIFT);
+    long h3 = Math.multiplyHigh(a0, b3) + Math.multiplyHigh(a1, b2) + Math.multiplyHigh(a2, b1)
+        + Math.multiplyHigh(a3, b0) + Math.multiplyHigh(a4, b4_19);
+    long l4 = (a0 * b4 >>> SHIFT) + (a1 * b3 >>> SHIFT) + (a2 * b2 >>> SHIFT)
+        + (a3 * b1 >>> SHIFT) + (a4 * b0 >>> SHIFT);
+    long h4 = Math.multiplyHigh(a0, b4) + Math.multiplyHigh(a1, b3) + Math.multiplyHigh(a2, b2)
+        + Math.multiplyHigh(a3, b1) + Math.multiplyHigh(a4, b0);
+    long c = (h0 << 3) + (l0 >>> 51);
+    long t0 = l0 & M;
+    l1 += c;
+    c = (h1 << 3) + (l1 >>> 51);
+    long t1 = l1 & M;
+    l2 += c;
+    c = (h2 << 3) + (l2 >>> 51);
+    long t2 = l2 & M;
+    l3 += c;
+    c = (h3 << 3) + (l3 >>> 51);
+    long t3 = l3 & M;
+    l4 += c;
+    c = (h4 << 3) + (l4 >>> 51);
+    long t4 = l4 & M;
+    // c (below 2^62) counts multiples of 2^255: split, so that 19·c cannot overflow
+    t0 += 19 * (c & M);
+    t1 += 19 * (c >>> 51) + (t0 >>> 51);
+    out[0] = t0 & M;
+    out[1] = t1;
+    out[2] = t2;
+    out[3] = t3;
+    out[4] = t4;
   }
 
-  private static void square(long[] out, long[] a) {
+  /**
+   * As {@link #mul} with a = b, with the products that occur twice computed once and doubled. The
+   * carry chain is written out here and in {@code mul} rather than shared: the launcher's
+   * inlining limits (scripts/launcher-compiler.args) would leave a shared one a call of eleven
+   * arguments per field operation, 5 % of the time.
+   */
+  static void square(long[] out, long[] a) {
+    long s0 = a[0] << SHIFT;
+    long s1 = a[1] << SHIFT;
+    long s2 = a[2] << SHIFT;
+    long s3 = a[3] << SHIFT;
+    long s4 = a[4] << SHIFT;
     long a0 = a[0];
     long a1 = a[1];
     long a2 = a[2];
     long a3 = a[3];
-    long a4 = a[4];
-    long d0 = 2 * a0;
     long d1 = 2 * a1;
     long d2 = 2 * a2;
     long d3 = 2 * a3;
+    long d4 = 2 * a[4];
     long a3_19 = 19 * a3;
-    long a4_19 = 19 * a4;
-    long p;
-    long q;
-    long l0 = 0;
-    long h0 = 0;
-    p = a0 * a0;
-    q = Math.multiplyHigh(a0, a0);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    p = d1 * a4_19;
-    q = Math.multiplyHigh(d1, a4_19);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    p = d2 * a3_19;
-    q = Math.multiplyHigh(d2, a3_19);
-    l0 += p & M;
-    h0 += q << 13 | p >>> 51;
-    long l1 = 0;
-    long h1 = 0;
-    p = d0 * a1;
-    q = Math.multiplyHigh(d0, a1);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    p = d2 * a4_19;
-    q = Math.multiplyHigh(d2, a4_19);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    p = a3 * a3_19;
-    q = Math.multiplyHigh(a3, a3_19);
-    l1 += p & M;
-    h1 += q << 13 | p >>> 51;
-    long l2 = 0;
-    long h2 = 0;
-    p = d0 * a2;
-    q = Math.multiplyHigh(d0, a2);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    p = a1 * a1;
-    q = Math.multiplyHigh(a1, a1);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    p = d3 * a4_19;
-    q = Math.multiplyHigh(d3, a4_19);
-    l2 += p & M;
-    h2 += q << 13 | p >>> 51;
-    long l3 = 0;
-    long h3 = 0;
-    p = d0 * a3;
-    q = Math.multiplyHigh(d0, a3);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    p = d1 * a2;
-    q = Math.multiplyHigh(d1, a2);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    p = a4 * a4_19;
-    q = Math.multiplyHigh(a4, a4_19);
-    l3 += p & M;
-    h3 += q << 13 | p >>> 51;
-    long l4 = 0;
-    long h4 = 0;
-    p = d0 * a4;
-    q = Math.multiplyHigh(d0, a4);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    p = d1 * a3;
-    q = Math.multiplyHigh(d1, a3);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    p = a2 * a2;
-    q = Math.multiplyHigh(a2, a2);
-    l4 += p & M;
-    h4 += q << 13 | p >>> 51;
-    carry(out, l0, h0, l1, h1, l2, h2, l3, h3, l4, h4);
-  }
-
-  /**
-   * The product's limbs into {@code out}: the value of limb i is {@code h_i·2^51 + l_i} (see the
-   * class comment for the bounds); carried upwards, with 2^255 ≡ 19 bringing the top back.
-   * Small enough for the JIT to inline into both callers.
-   */
-  private static void carry(long[] out, long l0, long h0, long l1, long h1, long l2, long h2, long l3,
-      long h3, long l4, long h4) {
-    long c = h0 + (l0 >>> 51);
+    long a3_38 = 38 * a3;
+    long a4_19 = 19 * a[4];
+    long a4_38 = 38 * a[4];
+    long l0 = (s0 * a0 >>> SHIFT) + (s1 * a4_38 >>> SHIFT) + (s2 * a3_38 >>> SHIFT);
+    long h0 = Math.multiplyHigh(s0, a0) + Math.multiplyHigh(s1, a4_38) + Math.multiplyHigh(s2, a3_38);
+    long l1 = (s0 * d1 >>> SHIFT) + (s2 * a4_38 >>> SHIFT) + (s3 * a3_19 >>> SHIFT);
+    long h1 = Math.multiplyHigh(s0, d1) + Math.multiplyHigh(s2, a4_38) + Math.multiplyHigh(s3, a3_19);
+    long l2 = (s0 * d2 >>> SHIFT) + (s1 * a1 >>> SHIFT) + (s3 * a4_38 >>> SHIFT);
+    long h2 = Math.multiplyHigh(s0, d2) + Math.multiplyHigh(s1, a1) + Math.multiplyHigh(s3, a4_38);
+    long l3 = (s0 * d3 >>> SHIFT) + (s1 * d2 >>> SHIFT) + (s4 * a4_19 >>> SHIFT);
+    long h3 = Math.multiplyHigh(s0, d3) + Math.multiplyHigh(s1, d2) + Math.multiplyHigh(s4, a4_19);
+    long l4 = (s0 * d4 >>> SHIFT) + (s1 * d3 >>> SHIFT) + (s2 * a2 >>> SHIFT);
+    long h4 = Math.multiplyHigh(s0, d4) + Math.multiplyHigh(s1, d3) + Math.multiplyHigh(s2, a2);
+    long c = (h0 << 3) + (l0 >>> 51);
     long t0 = l0 & M;
     l1 += c;
-    c = h1 + (l1 >>> 51);
+    c = (h1 << 3) + (l1 >>> 51);
     long t1 = l1 & M;
     l2 += c;
-    c = h2 + (l2 >>> 51);
+    c = (h2 << 3) + (l2 >>> 51);
     long t2 = l2 & M;
     l3 += c;
-    c = h3 + (l3 >>> 51);
+    c = (h3 << 3) + (l3 >>> 51);
     long t3 = l3 & M;
     l4 += c;
-    c = h4 + (l4 >>> 51);
+    c = (h4 << 3) + (l4 >>> 51);
     long t4 = l4 & M;
     // c (below 2^62) counts multiples of 2^255: split, so that 19·c cannot overflow
     t0 += 19 * (c & M);
