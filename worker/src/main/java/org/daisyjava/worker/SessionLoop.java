@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.logging.Logger;
+import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
@@ -29,7 +30,8 @@ import org.zeromq.ZMQ;
  * The worker's life after {@code welcome}: one single-threaded poll loop that owns the socket. It
  * waits on the socket and on the {@link Wakeup} of the runner threads (and of {@link Worker#stop()}),
  * keeps a {@link PrefetchDepth} of blocks outstanding (at least one per slot), releases what the
- * runners finish, heartbeats when it has been silent, and gives up when the scheduler has been.
+ * runners finish, heartbeats when it has been silent (and, busy, now and then to report its usage),
+ * and gives up when the scheduler has been.
  * However many slots, there is one connection and one heartbeat.
  *
  * <p>In a version-2 session (the welcome says so) it asks for what its slots and prefetch lack in
@@ -49,7 +51,13 @@ final class SessionLoop {
   static final int DEFAULT_LIVENESS = 5;
   private static final int CONTINUE = -1;
   private static final Message ACQUIRE = new Acquire();
-  private static final Message HEARTBEAT = new Heartbeat();
+  /**
+   * A busy worker sends no heartbeats (its releases are its signs of life), so every this many
+   * heartbeat intervals it sends one anyway, to report its process's usage (PROTOCOL.md): the
+   * launcher has no other way to know it on another machine. At 10,000 workers, whose interval
+   * is then 5 s, that is 200 small messages a second.
+   */
+  static final int USAGE_EVERY_HEARTBEATS = 10;
 
   private final ZContext zmq;
   private final SchedulerChannel channel;
@@ -78,6 +86,8 @@ final class SessionLoop {
   /** Abandoned blocks still running (at most one per slot), with when they must have stopped. */
   private final Map<Long, Long> stoppingDeadlines = new LinkedHashMap<>();
   private long lastNudge = System.nanoTime();
+  /** When this worker last reported its usage (in a heartbeat). */
+  private long lastUsageReport = System.nanoTime();
   /** When the timers were last looked at (see {@link #checkTimers}). */
   private long lastTimerCheck = System.nanoTime();
   /** Releases of blocks the runner finished, sent once all its events are seen. */
@@ -239,8 +249,9 @@ final class SessionLoop {
             Duration.ZERO);
       }
     }
-    if (now - channel.lastSent() >= heartbeatNanos) {
-      channel.send(HEARTBEAT);
+    if (now - channel.lastSent() >= heartbeatNanos || now - lastUsageReport >= heartbeatNanos * USAGE_EVERY_HEARTBEATS) {
+      channel.send(new Heartbeat(ProcessUsage.ofSelf()));
+      lastUsageReport = now;
     }
     // a scheduler heartbeats every interval: longer silence may be a reconnect that JeroMQ stalled
     if (now - channel.lastReceived() >= heartbeatNanos * 3 / 2 && now - lastNudge >= heartbeatNanos) {
@@ -404,7 +415,7 @@ final class SessionLoop {
   /** After no_more_blocks, with every block released: goodbye, teardown, exit 0. */
   private int finish() {
     heldBlocks.close();
-    channel.send(new Goodbye("no more blocks"));
+    channel.send(new Goodbye("no more blocks", false, ProcessUsage.ofSelf()));
     LOG.info(who + ": all blocks done; leaving");
     try {
       for (RunnerThread runner : runners) {
@@ -429,7 +440,7 @@ final class SessionLoop {
   private int leaveEarly(int exitCode, String goodbyeReason, boolean fatal, Duration grace) {
     heldBlocks.closeAndCancel();
     if (goodbyeReason != null) {
-      channel.send(new Goodbye(goodbyeReason, fatal));
+      channel.send(new Goodbye(goodbyeReason, fatal, ProcessUsage.ofSelf()));
     }
     if (!grace.isZero()) {
       try {

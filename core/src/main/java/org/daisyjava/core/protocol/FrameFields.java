@@ -97,6 +97,8 @@ final class FrameFields {
     RUN_DIR("run_dir", Shape.SCALAR),
     VERSION("version", Shape.SCALAR),
     COUNT("count", Shape.SCALAR),
+    CPU_MS("cpu_ms", Shape.SCALAR),
+    PEAK_RSS_KB("peak_rss_kb", Shape.SCALAR),
     BLOCKS("blocks", Shape.ENTRIES);
 
     static final int ENTRY_FIELDS = WRITE_SHAPE.ordinal() + 1;

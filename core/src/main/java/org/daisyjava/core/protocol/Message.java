@@ -3,6 +3,7 @@ package org.daisyjava.core.protocol;
 import java.util.List;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
+import org.daisyjava.core.ProcessUsage;
 
 /**
  * The messages between scheduler and workers (see PROTOCOL.md). Each is one ZeroMQ frame holding
@@ -184,10 +185,15 @@ public sealed interface Message {
    * @param fatal the worker found that the task's code cannot run on any worker (a command that
    *     is not found or not executable, a class that cannot be loaded): the scheduler fails the
    *     task at once, with {@code reason}, instead of handing its blocks to other workers
+   * @param usage what the worker's process used in all, or null (not known, or an older worker)
    */
-  record Goodbye(String reason, boolean fatal) implements Message {
+  record Goodbye(String reason, boolean fatal, ProcessUsage usage) implements Message {
     public Goodbye(String reason) {
-      this(reason, false);
+      this(reason, false, null);
+    }
+
+    public Goodbye(String reason, boolean fatal) {
+      this(reason, fatal, null);
     }
 
     public String type() {
@@ -297,8 +303,18 @@ public sealed interface Message {
 
   // ---- both ways ----
 
-  /** Sent when a side has been silent for one heartbeat interval. */
-  record Heartbeat() implements Message {
+  /**
+   * Sent when a side has been silent for one heartbeat interval; a worker's also now and then
+   * while it is busy, to report its usage.
+   *
+   * @param usage what the worker's process has used so far, or null (always null from the
+   *     scheduler)
+   */
+  record Heartbeat(ProcessUsage usage) implements Message {
+    public Heartbeat() {
+      this(null);
+    }
+
     public String type() {
       return "heartbeat";
     }

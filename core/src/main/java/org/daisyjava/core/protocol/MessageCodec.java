@@ -17,6 +17,7 @@ import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.BlockJson;
 import org.daisyjava.core.Coordinate;
+import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.Roi;
 import org.daisyjava.core.protocol.FrameFields.Field;
 import org.daisyjava.core.protocol.Message.Abandon;
@@ -170,8 +171,11 @@ public final class MessageCodec {
           out.writeFieldName(Field.FATAL.serialized);
           out.writeBoolean(true);
         }
+        usage(out, g.usage());
+      } else if (m instanceof Heartbeat h) {
+        usage(out, h.usage());
       }
-      // acquire, wait, no_more_blocks and heartbeat carry nothing but v and type
+      // acquire, wait and no_more_blocks carry nothing but v and type
       out.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // writing to memory does not fail
@@ -225,6 +229,13 @@ public final class MessageCodec {
   private static void optional(JsonGenerator out, Field field, String value) throws IOException {
     if (value != null) {
       string(out, field, value);
+    }
+  }
+
+  private static void usage(JsonGenerator out, ProcessUsage usage) throws IOException {
+    if (usage != null) {
+      number(out, Field.CPU_MS, usage.cpuMillis());
+      number(out, Field.PEAK_RSS_KB, usage.peakRssKb());
     }
   }
 
@@ -350,8 +361,8 @@ public final class MessageCodec {
         }
         yield new Release(blockId(root), success, root.text(Field.ERROR, false), (int) acquire);
       }
-      case "goodbye" -> new Goodbye(root.text(Field.REASON, false), root.flag(Field.FATAL));
-      case "heartbeat" -> new Heartbeat();
+      case "goodbye" -> new Goodbye(root.text(Field.REASON, false), root.flag(Field.FATAL), usage(root));
+      case "heartbeat" -> new Heartbeat(usage(root));
       case "welcome" -> {
         ProtocolVersion session = ProtocolVersion.of(bounded(root, Field.VERSION, 1, Integer.MAX_VALUE, 1));
         if (session == null) {
@@ -384,6 +395,15 @@ public final class MessageCodec {
       throw new ProtocolException("hello lists no protocol version this side speaks (1 or 2)");
     }
     return newest;
+  }
+
+  /** A heartbeat's or goodbye's {@code cpu_ms} and {@code peak_rss_kb}: both, or neither (null). */
+  private static ProcessUsage usage(FrameFields root) throws ProtocolException {
+    if (!root.has(Field.CPU_MS) && !root.has(Field.PEAK_RSS_KB)) {
+      return null;
+    }
+    return new ProcessUsage(required(root, Field.CPU_MS, 0, ProcessUsage.MAX_CPU_MILLIS),
+        required(root, Field.PEAK_RSS_KB, 0, ProcessUsage.MAX_PEAK_RSS_KB));
   }
 
   /** A release's (or a release entry's) {@code status}: true for success. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
+import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.Roi;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
@@ -178,8 +179,8 @@ class CodecPropertyTest {
         case 2 -> new AcquireBatch(1 + random.nextInt(Message.MAX_BATCH));
         case 3 -> new Release(random.nextLong() & Long.MAX_VALUE, random.nextBoolean(), maybe(), random.nextInt(1001));
         case 4 -> releaseBatch();
-        case 5 -> new Goodbye(maybe(), random.nextBoolean());
-        case 6 -> new Heartbeat();
+        case 5 -> new Goodbye(maybe(), random.nextBoolean(), usage());
+        case 6 -> new Heartbeat(usage());
         case 7 -> new Welcome(random.nextLong(), random.nextBoolean() ? null : code(),
             1 + (long) random.nextInt((int) MessageCodec.MAX_HEARTBEAT_MS), 1 + random.nextInt(1000), maybe(), random.nextBoolean() ? ProtocolVersion.V1 : ProtocolVersion.V2);
         case 8 -> new Refuse(maybe());
@@ -191,6 +192,11 @@ class CodecPropertyTest {
         case 14 -> new Goodbye(null, true);
         default -> new Hello(nonEmpty(), "n", "h", 1, null, null, 64, 1, ProtocolVersion.V2);
       };
+    }
+
+    private ProcessUsage usage() {
+      return random.nextBoolean() ? null : new ProcessUsage(random.nextLong(ProcessUsage.MAX_CPU_MILLIS + 1),
+          random.nextLong(ProcessUsage.MAX_PEAK_RSS_KB + 1));
     }
 
     private ReleaseBatch releaseBatch() {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
+import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.Roi;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.AcquireBatch;
@@ -62,9 +63,11 @@ class MalformedFrameCorpusTest {
         assigns.get(0),
         new AssignBatch(assigns),
         new Goodbye("bye", true),
+        new Goodbye("no more blocks", false, new ProcessUsage(12_340, 81_920)),
         new Abandon(7, "timeout"),
         new Refuse("no"),
-        new Heartbeat());
+        new Heartbeat(),
+        new Heartbeat(new ProcessUsage(0, 1)));
   }
 
   private static byte[] bytes(String json) {
@@ -164,6 +167,20 @@ class MalformedFrameCorpusTest {
     refusedNow(bytes("{\"v\":1,\"type\":\"block\",\"task\":\"a\"," + block + ",\"attempt\":0}"));
     refusedNow(bytes("{\"v\":1,\"type\":\"welcome\",\"worker_id\":1,\"heartbeat_ms\":0,\"liveness\":5}"));
     refusedNow(bytes("{\"v\":1,\"type\":\"welcome\",\"worker_id\":1,\"heartbeat_ms\":1000,\"liveness\":4294967301}"));
+  }
+
+  @Test
+  void usageOutOfBoundsOrHalfGivenIsRefused() throws Exception {
+    refused(bytes("{\"v\":1,\"type\":\"heartbeat\",\"cpu_ms\":-1,\"peak_rss_kb\":5}"));
+    refused(bytes("{\"v\":1,\"type\":\"heartbeat\",\"cpu_ms\":5,\"peak_rss_kb\":1099511627777}"));
+    refused(bytes("{\"v\":1,\"type\":\"heartbeat\",\"cpu_ms\":10000000000001,\"peak_rss_kb\":5}"));
+    refused(bytes("{\"v\":1,\"type\":\"goodbye\",\"cpu_ms\":5}"));
+    refused(bytes("{\"v\":1,\"type\":\"goodbye\",\"peak_rss_kb\":5}"));
+    refused(bytes("{\"v\":1,\"type\":\"goodbye\",\"cpu_ms\":\"5\",\"peak_rss_kb\":5}"));
+    refused(bytes("{\"v\":1,\"type\":\"heartbeat\",\"cpu_ms\":1.5,\"peak_rss_kb\":5}"));
+    assertEquals(new Heartbeat(new ProcessUsage(ProcessUsage.MAX_CPU_MILLIS, ProcessUsage.MAX_PEAK_RSS_KB)),
+        MessageCodec.decode(bytes("{\"v\":1,\"type\":\"heartbeat\",\"cpu_ms\":10000000000000,"
+            + "\"peak_rss_kb\":1099511627776}")));
   }
 
   private static void sameAsBefore(byte[] frame) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.daisyjava.core.Block;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.Coordinate;
+import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.Roi;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
@@ -109,8 +110,8 @@ final class TreeModelDecoder {
         yield new Release(number(root, "block_id"), status.equals("success"),
             text(root, "error", false), (int) acquire);
       }
-      case "goodbye" -> new Goodbye(text(root, "reason", false), flag(root, "fatal"));
-      case "heartbeat" -> new Heartbeat();
+      case "goodbye" -> new Goodbye(text(root, "reason", false), flag(root, "fatal"), usage(root));
+      case "heartbeat" -> new Heartbeat(usage(root));
       case "welcome" -> {
         ProtocolVersion session = ProtocolVersion.of(bounded(root, "version", 1, Integer.MAX_VALUE, 1));
         if (session == null) {
@@ -213,6 +214,18 @@ final class TreeModelDecoder {
           + Message.MAX_BATCH + " entries");
     }
     return n;
+  }
+
+  private static ProcessUsage usage(JsonNode root) throws ProtocolException {
+    if (!root.has("cpu_ms") && !root.has("peak_rss_kb")) {
+      return null;
+    }
+    long cpu = bounded(root, "cpu_ms", 0, ProcessUsage.MAX_CPU_MILLIS, -1);
+    long peak = bounded(root, "peak_rss_kb", 0, ProcessUsage.MAX_PEAK_RSS_KB, -1);
+    if (cpu < 0 || peak < 0) {
+      throw new ProtocolException("cpu_ms and peak_rss_kb come together");
+    }
+    return new ProcessUsage(cpu, peak);
   }
 
   /** An optional integer field between {@code min} and {@code max}, {@code absent} when missing. */

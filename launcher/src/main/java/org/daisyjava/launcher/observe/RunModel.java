@@ -148,6 +148,11 @@ public final class RunModel {
       }
 
       @Override
+      public void workerUsage(long worker, long cpuMillis, long peakRssKb) {
+        reportedUsage(worker, cpuMillis, peakRssKb);
+      }
+
+      @Override
       public void blockStarted(int task, long block, long worker, int attempt) {
         started(task, block, worker);
       }
@@ -423,11 +428,27 @@ public final class RunModel {
     return out.toArray(new long[0][]);
   }
 
-  synchronized void processUsage(long worker, double cpuSeconds, long peakRssBytes) {
+  /**
+   * What a worker process has used, as this machine's /proc or the worker itself says: CPU time
+   * and peak memory only grow, so the largest figure of either source stands.
+   */
+  synchronized void processUsage(long worker, long cpuMillis, long peakRssKb) {
     WorkerRecord w = workers.get(worker);
     if (w != null) {
-      w.cpuSeconds = Math.max(w.cpuSeconds, cpuSeconds);
-      w.peakRssBytes = Math.max(w.peakRssBytes, peakRssBytes);
+      w.cpuSeconds = Math.max(w.cpuSeconds, cpuMillis / 1000.0);
+      w.peakRssBytes = Math.max(w.peakRssBytes, peakRssKb * 1024);
+    }
+  }
+
+  /**
+   * What a worker says its process has used. A worker that runs as a thread of this JVM (the
+   * Java API's) would report the launcher's own usage: that is dropped, as the probe skips this
+   * JVM, and such a worker's figures stay unknown.
+   */
+  synchronized void reportedUsage(long worker, long cpuMillis, long peakRssKb) {
+    WorkerRecord w = workers.get(worker);
+    if (w != null && !probe.isThisJvm(w.ref.host(), w.pid)) {
+      processUsage(worker, cpuMillis, peakRssKb);
     }
   }
 }

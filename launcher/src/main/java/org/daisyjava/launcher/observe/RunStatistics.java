@@ -30,8 +30,10 @@ import org.daisyjava.launcher.progress.ColumnWidth;
  * includes one message's latency; when a worker's releases queue up at the scheduler (a loaded
  * head node) one of them gets the time of both. Concurrency is the blocks running at once
  * (workers holding a block; prefetched blocks do not count), mean over the run and max. The trend is the least-squares slope of durations over the run
- * (positive: blocks got slower). CPU time and peak RSS are known only for worker processes on
- * this machine (see {@link ProcessProbe}); elsewhere they are null.
+ * (positive: blocks got slower). CPU time and peak RSS are read from /proc for worker processes on
+ * this machine (see {@link ProcessProbe}) and reported by workers anywhere (in their heartbeats
+ * and goodbye); null for a worker that reported nothing (an older worker, one lost before its
+ * first report, or a worker thread of this JVM).
  */
 public final class RunStatistics extends RunEndListener {
   private static final Logger LOG = Logger.getLogger(RunStatistics.class.getName());

@@ -9,6 +9,8 @@ import org.daisyjava.core.Roi;
 import org.daisyjava.scheduler.graph.DependencyGraph;
 import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
+import org.daisyjava.launcher.observe.RunModel.WorkerView;
+import org.daisyjava.scheduler.server.ServerObserver;
 import org.daisyjava.scheduler.server.ServerSnapshot;
 import org.daisyjava.scheduler.server.TaskSnapshot;
 import org.daisyjava.scheduler.state.TaskCounts;
@@ -47,6 +49,25 @@ class RunModelTest {
     assertTrue(progress > 1000, progress + " progress events");
     assertTrue(m.series(0)[0].length <= TimeSeries.MAX_POINTS, m.series(0)[0].length + " points");
     assertTrue(m.series(0)[0].length >= TimeSeries.MAX_POINTS / 2, m.series(0)[0].length + " points");
+  }
+
+  @Test
+  void workersReportTheirUsageFromAnyHostButAThreadOfThisJvmDoesNot() throws Exception {
+    RunModel m = new RunModel(new RunModel.RunInfo("usage", null, "slurm", graph(4)), 0);
+    ServerObserver o = m.observer();
+    String here = java.net.InetAddress.getLocalHost().getHostName();
+    long self = ProcessHandle.current().pid();
+    o.workerJoined(1, 0, "node7:4242", "node7", 4242, "123_1", null);
+    o.workerJoined(2, 0, here + ":" + self, here, self, null, null);
+    o.workerUsage(1, 1500, 70_000);
+    o.workerUsage(1, 900, 60_000); // an older figure arriving late: usage only grows
+    o.workerUsage(2, 1500, 70_000);
+    o.workerLeft(1, 0, "left (no more blocks)", false);
+    WorkerView remote = m.workers().get(0);
+    assertEquals(1.5, remote.cpuSeconds(), 1e-9);
+    assertEquals(70_000L * 1024, remote.peakRssBytes());
+    WorkerView thread = m.workers().get(1);
+    assertTrue(thread.cpuSeconds() < 0 && thread.peakRssBytes() < 0, "unknown, not the launcher's: " + thread);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.daisyjava.core.Block;
+import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.protocol.LogBudget;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Abandon;
@@ -283,6 +284,7 @@ final class ProtocolEngine {
       acquireSeveral(peer, s, r.acquire(), now);
     } else if (m instanceof Goodbye g) {
       LOG.fine(() -> s.describe() + " says goodbye" + (g.reason() == null ? "" : ": " + PeerText.quote(g.reason())));
+      usage(s, g.usage());
       bury(s, "left (" + (g.reason() == null ? "goodbye" : PeerText.quote(g.reason())) + ")", false);
       if (g.fatal() && !shuttingDown && !state.isFinished(s.task)) {
         // the task's code cannot run on any worker (command not found, class missing): fail the
@@ -292,10 +294,18 @@ final class ProtocolEngine {
             + " found that its code cannot run: " + why);
         state.abandon(s.task, "its code cannot run on any worker: " + why, s.describe());
       }
-    } else if (m instanceof Heartbeat) {
+    } else if (m instanceof Heartbeat h) {
       observer.workerHeard(s.id);
+      usage(s, h.usage());
     } else {
       protocolError(peer, s, "unexpected " + m.type() + " message from a worker");
+    }
+  }
+
+  /** What the worker's process has used, as it reports it (only the observer keeps it). */
+  private void usage(WorkerSession s, ProcessUsage usage) {
+    if (usage != null) {
+      observer.workerUsage(s.id, usage.cpuMillis(), usage.peakRssKb());
     }
   }
 

@@ -32,6 +32,13 @@ public interface ServerObserver {
   /** A heartbeat came from a worker (about once per heartbeat interval). */
   default void workerHeard(long worker) {}
 
+  /**
+   * A worker reported what its process has used so far (in a heartbeat, or in its goodbye, just
+   * before {@link #workerLeft}): CPU time in ms, with its ended children's, and peak resident set
+   * in kB. Within {@link org.daisyjava.core.ProcessUsage}'s bounds.
+   */
+  default void workerUsage(long worker, long cpuMillis, long peakRssKb) {}
+
   /** A block was handed to a worker. */
   default void blockStarted(int task, long block, long worker, int attempt) {}
 

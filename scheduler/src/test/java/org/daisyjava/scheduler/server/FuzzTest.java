@@ -119,8 +119,15 @@ class FuzzTest {
         late.send(new Message.Hello("a", "late", "h", 1, null));
         late.next(Message.Welcome.class);
       }
-      memory.stopWatching();
+      // what the fuzzers queued may still be on its way (their sockets linger), and a snapshot is
+      // what the loop last published: wait, within bounds, for the fuzz to have been dropped
       ServerSnapshot snap = server.snapshot();
+      long dropDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (snap.peers().droppedMessages() <= 10_000 && System.nanoTime() < dropDeadline) {
+        Thread.sleep(50);
+        snap = server.snapshot();
+      }
+      memory.stopWatching();
       PeerCounts peers = snap.peers();
       System.out.printf("fuzz: %,d hostile frames (%,d while the pipeline ran), %d headers claiming 2 GB;"
           + " dropped %,d, refused handshakes %,d, refused hellos %,d, ignored peers %d;"

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.daisyjava.core.BlockCode;
+import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Acquire;
 import org.daisyjava.core.protocol.Message.Assign;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The observer hook sees what happens to workers and blocks, in order: joined, started, ended
- * (with how), done, left (in order, or lost with its leases ended first).
+ * (with how), done, the usage a worker reports, left (in order, or lost with its leases ended
+ * first).
  */
 class ServerObserverTest {
   /** Records every call as a line (called on the loop thread; read after the server stopped). */
@@ -39,6 +41,11 @@ class ServerObserverTest {
     @Override
     public void workerHeard(long worker) {
       calls.add("heard " + worker);
+    }
+
+    @Override
+    public void workerUsage(long worker, long cpuMillis, long peakRssKb) {
+      calls.add("usage " + worker + " " + cpuMillis + " ms " + peakRssKb + " kB");
     }
 
     @Override
@@ -72,6 +79,7 @@ class ServerObserverTest {
     try (RawWorker a = new RawWorker(server.port()); RawWorker b = new RawWorker(server.port())) {
       long wa = a.hello("a").workerId();
       a.send(new Message.Heartbeat());
+      a.send(new Message.Heartbeat(new ProcessUsage(1500, 70_000)));
       a.send(new Acquire());
       Assign first = assertInstanceOf(Assign.class, a.next());
       a.send(new Release(first.block().id(), true, null));
@@ -79,7 +87,7 @@ class ServerObserverTest {
       Message m = a.next();
       Assign second = assertInstanceOf(Assign.class, m);
       a.send(new Release(second.block().id(), false, "simulated failure"));
-      a.send(new Message.Goodbye("done here"));
+      a.send(new Message.Goodbye("done here", false, new ProcessUsage(2500, 90_000)));
       // b says hello only after a has gone (two sockets: otherwise their order is not defined)
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!seen.calls.contains("left " + wa + " left (done here)")) {
@@ -98,11 +106,14 @@ class ServerObserverTest {
       List<String> expected = List.of(
           "joined " + wa + " 0 localhost",
           "heard " + wa,
+          "heard " + wa,
+          "usage " + wa + " 1500 ms 70000 kB",
           "started " + first.block().id() + " on " + wa + " attempt 1",
           "ended " + first.block().id() + " SUCCEEDED",
           "done " + first.block().id(),
           "started " + second.block().id() + " on " + wa + " attempt 1",
           "ended " + second.block().id() + " RETRY simulated failure",
+          "usage " + wa + " 2500 ms 90000 kB",
           "left " + wa + " left (done here)",
           "joined " + wb + " 0 localhost",
           "started " + third.block().id() + " on " + wb + " attempt " + third.attempt(),
