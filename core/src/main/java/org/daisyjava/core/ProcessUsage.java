@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What one worker process has used so far: CPU time and peak memory. A worker on this machine is
- * read by the launcher from /proc; a worker anywhere else reads itself and reports it in its
- * heartbeats and its goodbye (PROTOCOL.md), so the run's statistics have it for SLURM, LSF, SSH
- * and external workers too.
+ * What a process has used so far: CPU time and peak memory. The launcher reads worker processes on
+ * its machine from /proc; every worker reads itself and its block processes and reports that in
+ * its heartbeats and its goodbye (PROTOCOL.md), so the run's statistics have it for SLURM, LSF,
+ * SSH and external workers too.
  *
  * <p>From Linux's /proc: {@code /proc/PID/stat} fields 14 to 17 are the process's user and system
  * time and those of its children that have ended and been waited for (a {@code command} worker's
@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * in kB (a child's memory is not in it).
  *
  * @param cpuMillis user and system time of the process and its ended children, in ms
- * @param peakRssKb the process's peak resident set, in kB
+ * @param peakRssKb the process's peak resident set, in kB (in a worker's report: the largest of
+ *     its own and its block processes', see the worker's UsageMeter)
  */
 public record ProcessUsage(long cpuMillis, long peakRssKb) {
   /** Bounds a report must keep (PROTOCOL.md): ~317 years of CPU, 1 PiB of memory. */

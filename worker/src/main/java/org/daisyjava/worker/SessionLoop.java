@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.logging.Logger;
-import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Abandon;
 import org.daisyjava.core.protocol.Message.Acquire;
@@ -88,6 +87,7 @@ final class SessionLoop {
   private long lastNudge = System.nanoTime();
   /** When this worker last reported its usage (in a heartbeat). */
   private long lastUsageReport = System.nanoTime();
+  private final UsageMeter usage = new UsageMeter();
   /** When the timers were last looked at (see {@link #checkTimers}). */
   private long lastTimerCheck = System.nanoTime();
   /** Releases of blocks the runner finished, sent once all its events are seen. */
@@ -249,8 +249,9 @@ final class SessionLoop {
             Duration.ZERO);
       }
     }
+    usage.lookIfDue(now);
     if (now - channel.lastSent() >= heartbeatNanos || now - lastUsageReport >= heartbeatNanos * USAGE_EVERY_HEARTBEATS) {
-      channel.send(new Heartbeat(ProcessUsage.ofSelf()));
+      channel.send(new Heartbeat(usage.report()));
       lastUsageReport = now;
     }
     // a scheduler heartbeats every interval: longer silence may be a reconnect that JeroMQ stalled
@@ -415,7 +416,7 @@ final class SessionLoop {
   /** After no_more_blocks, with every block released: goodbye, teardown, exit 0. */
   private int finish() {
     heldBlocks.close();
-    channel.send(new Goodbye("no more blocks", false, ProcessUsage.ofSelf()));
+    channel.send(new Goodbye("no more blocks", false, usage.report()));
     LOG.info(who + ": all blocks done; leaving");
     try {
       for (RunnerThread runner : runners) {
@@ -440,7 +441,7 @@ final class SessionLoop {
   private int leaveEarly(int exitCode, String goodbyeReason, boolean fatal, Duration grace) {
     heldBlocks.closeAndCancel();
     if (goodbyeReason != null) {
-      channel.send(new Goodbye(goodbyeReason, fatal, ProcessUsage.ofSelf()));
+      channel.send(new Goodbye(goodbyeReason, fatal, usage.report()));
     }
     if (!grace.isZero()) {
       try {

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.daisyjava.core.BlockCode;
+import org.daisyjava.core.BlockCode.Kind;
 import org.daisyjava.core.ProcessUsage;
 import org.daisyjava.core.protocol.Message;
 import org.daisyjava.core.protocol.Message.Acquire;
@@ -68,6 +70,34 @@ class UsageReportTest {
       assertNotNull(goodbye.usage(), "the goodbye says what the process used in all");
       assertTrue(goodbye.usage().cpuMillis() >= last.cpuMillis(), goodbye.toString());
       assertEquals(WorkerExitCodes.FINISHED, worker.awaitExit());
+    }
+  }
+
+  @Test
+  void theLargestBlockProcessIsInThePeak() throws Exception {
+    // a block process that holds half as much again as this JVM's own peak, and then some
+    long selfPeakKb = ProcessUsage.ofSelf().peakRssKb();
+    long childKb = selfPeakKb * 3 / 2 + 50 * 1024;
+    BlockCode command = BlockCode.of(Kind.COMMAND,
+        "python3 -c 'import time; b = b\"x\" * (" + childKb + " * 1024); time.sleep(3)'");
+    try (FakeScheduler scheduler = new FakeScheduler();
+        RunningWorker worker = RunningWorker.start(scheduler, "t", WorkerOptions.defaults())) {
+      scheduler.welcome(1, command, HEARTBEAT_MS, 1000, null);
+      scheduler.expect(Acquire.class);
+      scheduler.sendBlock(block("t", 1), 1);
+      long largest = 0;
+      long deadline = System.nanoTime() + FakeScheduler.PATIENCE.toNanos();
+      Message m;
+      while (!((m = scheduler.receive(Duration.ofSeconds(1))) instanceof Release)) {
+        assertTrue(System.nanoTime() < deadline, "the block never ended");
+        if (m instanceof Heartbeat h && h.usage() != null) {
+          largest = Math.max(largest, h.usage().peakRssKb());
+        }
+      }
+      assertTrue(((Release) m).success(), m.toString());
+      assertTrue(largest >= childKb, "peak " + largest + " kB, the block process held " + childKb + " kB");
+      assertTrue(largest > ProcessUsage.ofSelf().peakRssKb(), "more than the worker's own peak");
+      worker.worker().stop();
     }
   }
 
