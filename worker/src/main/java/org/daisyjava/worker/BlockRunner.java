@@ -21,4 +21,9 @@ interface BlockRunner {
 
   /** What runs, for log lines: {@code command 'make-block'}. */
   String description();
+
+  /** Whether blocks run in processes of their own, whose memory the worker's reports must include. */
+  default boolean startsProcesses() {
+    return false;
+  }
 }

@@ -76,6 +76,11 @@ final class CommandRunner implements BlockRunner {
   public void stop() {}
 
   @Override
+  public boolean startsProcesses() {
+    return true;
+  }
+
+  @Override
   public String description() {
     return "command '" + command + "'";
   }

@@ -45,6 +45,11 @@ final class RunnerThread {
     thread.start();
   }
 
+  /** Whether this slot's blocks run in processes of their own (see {@link BlockRunner#startsProcesses}). */
+  boolean startsProcesses() {
+    return runner.startsProcesses();
+  }
+
   /** Waits for the thread to end, at most {@code timeout} (null: for as long as it takes). */
   boolean awaitEnd(Duration timeout) throws InterruptedException {
     if (timeout == null) {

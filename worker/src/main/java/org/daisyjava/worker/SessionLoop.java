@@ -87,7 +87,7 @@ final class SessionLoop {
   private long lastNudge = System.nanoTime();
   /** When this worker last reported its usage (in a heartbeat). */
   private long lastUsageReport = System.nanoTime();
-  private final UsageMeter usage = new UsageMeter();
+  private final UsageMeter usage;
   /** When the timers were last looked at (see {@link #checkTimers}). */
   private long lastTimerCheck = System.nanoTime();
   /** Releases of blocks the runner finished, sent once all its events are seen. */
@@ -114,6 +114,7 @@ final class SessionLoop {
       throw new IllegalArgumentException("a worker needs at least one slot");
     }
     this.runners = List.copyOf(runners);
+    this.usage = new UsageMeter(runners.get(0).startsProcesses()); // every slot runs the same code
     this.codeDescription = codeDescription;
     this.stop = stop;
     this.dropped = dropped;

@@ -129,6 +129,11 @@ final class StreamRunner implements BlockRunner {
   }
 
   @Override
+  public boolean startsProcesses() {
+    return true;
+  }
+
+  @Override
   public String description() {
     return "stream '" + command + "'";
   }

@@ -12,19 +12,26 @@ import org.daisyjava.core.ProcessUsage;
  * read while it runs (an ended process has no {@code VmHWM}). So the worker's descendants are
  * looked at about once a second, when the poll loop checks its timers: a peak is the peak so far,
  * so each look catches all of a long block's growth until then and misses only what a block
- * does in its last second. Looking walks /proc (ProcessHandle finds children that way), a few
- * milliseconds on a busy node; a worker with no child processes pays it too, once a second.
+ * does in its last second. Looking walks all of /proc (that is how ProcessHandle finds children),
+ * milliseconds on a node of many processes, so a worker whose blocks run in its own JVM never
+ * looks.
  */
 final class UsageMeter {
   private static final long EVERY_NANOS = 1_000_000_000L;
 
+  private final boolean blocksAreProcesses;
   private long lastLook = System.nanoTime() - EVERY_NANOS;
   /** The largest peak seen among the worker's descendants, in kB. */
   private long childPeakKb;
 
-  /** Looks at the worker's descendants if a second has passed since the last look. */
+  /** @param blocksAreProcesses the worker's blocks run in processes of their own ({@code command}, {@code stream}) */
+  UsageMeter(boolean blocksAreProcesses) {
+    this.blocksAreProcesses = blocksAreProcesses;
+  }
+
+  /** Looks at the worker's descendants if its blocks are processes and a second has passed since the last look. */
   void lookIfDue(long now) {
-    if (now - lastLook < EVERY_NANOS) {
+    if (!blocksAreProcesses || now - lastLook < EVERY_NANOS) {
       return;
     }
     lastLook = now;
