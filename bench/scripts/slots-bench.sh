@@ -3,7 +3,8 @@
 # (3-D, 20x20x25 blocks of 10^3, no conflicts: the real daisy bench's scenario "a", see
 # /work/shared/daisy-bench), timed from the launcher's start to its exit, REPS times, for each
 # WORKERSxSLOTS layout given. Prints one line per run and min/median/max wall time and blocks/s
-# per layout.
+# per layout. NOOP_EDGE=100 NOOP_CONFLICTS=1 makes it 10^6 blocks of a 3-D task with conflicts
+# (see noop-config.sh): the rate of real worker processes with slots.
 #
 #   bench/scripts/slots-bench.sh [REPS] [LAYOUT...]     e.g.  3 1x8 8x1
 set -euo pipefail
@@ -14,7 +15,7 @@ layouts=("${@:-1x8}")
 [ ${#layouts[@]} -gt 0 ] || layouts=(1x8)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-blocks=10000
+if [ -n "${NOOP_EDGE:-}" ]; then blocks=$((NOOP_EDGE * NOOP_EDGE * NOOP_EDGE)); else blocks=10000; fi
 # shellcheck source=noop-config.sh
 . "$root/bench/scripts/noop-config.sh"
 # the jar and its class-data archives (scripts/class-data.sh) are made on first use: here, so that
