@@ -96,8 +96,7 @@ public final class RunStatistics extends RunEndListener {
       m.put("seconds", JsonDecimals.thousandths(until - w.joinedSeconds()));
       m.put("lost", w.lost());
       m.put("reason", w.reason());
-      m.put("cpu_seconds", w.cpuSeconds() < 0 ? null : JsonDecimals.thousandths(w.cpuSeconds()));
-      m.put("peak_rss_bytes", w.peakRssBytes() < 0 ? null : w.peakRssBytes());
+      WorkerJson.putUsage(m, w);
       workers.add(m);
     }
     root.put("workers", workers);

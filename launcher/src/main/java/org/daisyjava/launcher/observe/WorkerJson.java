@@ -10,7 +10,7 @@ import org.daisyjava.launcher.observe.RunModel.WorkerView;
  * with the name the worker gave itself in its hello; the statistics in {@code summary.json} and
  * the page's document list workers, and each entry begins with who the worker is (without that
  * name, which the id, host and job already say), then what it did: blocks done, blocks failed and
- * the fraction of its time it held a block.
+ * the fraction of its time it held a block; and, further on, what its processes used.
  */
 public final class WorkerJson {
   private WorkerJson() {}
@@ -32,6 +32,15 @@ public final class WorkerJson {
     m.put("blocks", w.blocksDone());
     m.put("failed", w.blocksFailed());
     m.put("busy_fraction", JsonDecimals.thousandths(w.busyFraction()));
+  }
+
+  /**
+   * What the worker's processes used: {@code cpu_seconds} (thousandths) and {@code
+   * peak_rss_bytes}, each null while unknown (see {@link RunModel#processUsage}).
+   */
+  public static void putUsage(Map<String, Object> m, WorkerView w) {
+    m.put("cpu_seconds", w.cpuSeconds() < 0 ? null : JsonDecimals.thousandths(w.cpuSeconds()));
+    m.put("peak_rss_bytes", w.peakRssBytes() < 0 ? null : w.peakRssBytes());
   }
 
   private static void put(Map<String, Object> m, WorkerRef w, boolean withName) {

@@ -84,6 +84,7 @@ final class RunDocument {
       m.put("connected", w.connected());
       m.put("lost", w.lost());
       m.put("reason", w.reason());
+      WorkerJson.putUsage(m, w);
       workers.add(m);
     }
     root.put("workers", workers);

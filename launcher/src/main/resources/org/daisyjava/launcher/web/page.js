@@ -38,6 +38,12 @@
     if (s < 3600) { return Math.floor(s / 60) + 'm' + String(s % 60).padStart(2, '0') + 's'; }
     return Math.floor(s / 3600) + 'h' + String(Math.floor(s / 60) % 60).padStart(2, '0') + 'm';
   }
+  function cpu(s) { return s === null ? '-' : s < 600 ? s.toFixed(1) + 's' : duration(s); }
+  function memory(bytes) {
+    if (bytes === null) { return '-'; }
+    var mib = bytes / 1048576;
+    return mib < 10240 ? Math.round(mib) + ' MiB' : (mib / 1024).toFixed(1) + ' GiB';
+  }
   function ms(v) { return v >= 10000 ? (v / 1000).toFixed(0) + 's' : v >= 100 ? v.toFixed(0) + 'ms' : v.toFixed(1) + 'ms'; }
 
   function readHash() {
@@ -213,7 +219,7 @@
     var t = clear(document.getElementById('workers'));
     t.appendChild(el('tr', {}, el('th', { text: 'id' }), el('th', { 'class': 'text', text: 'task' }),
       el('th', { 'class': 'text', text: 'host' }), el('th', { 'class': 'text', text: 'job' }), el('th', { text: 'current block' }),
-      el('th', { text: 'blocks' }), el('th', { text: 'failed' }), el('th', { text: 'busy' }), el('th', { text: 'last block' }), el('th', { text: 'last heard' }),
+      el('th', { text: 'blocks' }), el('th', { text: 'failed' }), el('th', { text: 'busy' }), el('th', { text: 'cpu' }), el('th', { text: 'peak memory' }), el('th', { text: 'last block' }), el('th', { text: 'last heard' }),
       el('th', { 'class': 'text', text: 'state' }), el('th', { 'class': 'text', text: 'log' })));
     d.workers.forEach(function (w) {
       var log = w.log ? (live ? el('a', { href: 'log?worker=' + w.id, text: 'log' }) : el('span', { 'class': 'small', text: w.log })) : '-';
@@ -221,6 +227,7 @@
         el('td', { 'class': 'text', text: w.host }), el('td', { 'class': 'text', text: w.job || '-' }),
         el('td', { text: w.current_block === null ? '-' : w.current_block }), el('td', { text: w.blocks }),
         el('td', { text: w.failed }), el('td', { text: Math.round(100 * w.busy_fraction) + '%' }),
+        el('td', { 'class': 'cpu', text: cpu(w.cpu_seconds) }), el('td', { 'class': 'peak', text: memory(w.peak_rss_bytes) }),
         el('td', { text: w.connected ? duration(w.idle_seconds) + ' ago' : '-' }),
         el('td', { text: w.connected ? duration(w.heard_seconds) + ' ago' : '-' }),
         el('td', { 'class': 'text', text: w.connected ? 'connected' : (w.lost ? 'lost: ' : 'left: ') + w.reason }),

@@ -192,6 +192,14 @@ class LivePageBrowserTest {
     assertEquals(63, summary[1]);
     assertTrue(reportDom.contains("data-state=\"finished\""), "the report shows the final state");
     assertTrue(sliceCounts(reportDom, 0).startsWith("3 {\"d\":16,"), sliceCounts(reportDom, 0));
+    // each worker's peak memory, as summary.json has it (its processes on this machine: known)
+    for (JsonNode w : JSON.readTree(Files.readString(run.resolve("summary.json"))).get("statistics").get("workers")) {
+      assertTrue(w.get("peak_rss_bytes").asLong() > 1 << 20, w.toString());
+      Matcher peak = Pattern.compile("data-worker=\"" + w.get("id").asLong() + "\".*?class=\"peak\">([^<]*)<")
+          .matcher(reportDom);
+      assertTrue(peak.find(), "no peak memory for worker " + w.get("id") + ": " + reportDom);
+      assertEquals(Math.round(w.get("peak_rss_bytes").asLong() / 1048576.0) + " MiB", peak.group(1));
+    }
     screenshot(chromium, report.toUri().toString() + "#s0=0", "report.png");
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The page's document and the statistics of summary.json describe a worker in the same words:
- * the same identity and the same work done, in the same order (no scheduler: the model is fed by
- * hand through the observer the scheduler would call).
+ * the same identity, the same work done, in the same order, and the same usage (no scheduler: the
+ * model is fed by hand through the observer the scheduler would call).
  */
 class RunDocumentTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +41,7 @@ class RunDocumentTest {
     o.blockEnded(0, 0, 7, 1, 5_000_000, ServerObserver.Ending.SUCCEEDED, null);
     o.blockStarted(0, 1, 7, 1);
     o.blockEnded(0, 1, 7, 1, 5_000_000, ServerObserver.Ending.RETRY, "boom");
+    o.workerUsage(7, 2500, 90_000);
 
     JsonNode page = JSON.readTree(RunDocument.json(model, "running", null)).get("workers").get(0);
     JsonNode stats = JSON.readTree(DocumentJson.write(RunStatistics.json(model))).get("workers").get(0);
@@ -64,5 +65,11 @@ class RunDocumentTest {
     assertEquals("123_4", page.get("job").asText());
     assertEquals(1, page.get("blocks").asLong());
     assertEquals(1, page.get("failed").asLong());
+    // and what its processes used, reported by the worker (it is on another host: no /proc here)
+    for (String k : List.of("cpu_seconds", "peak_rss_bytes")) {
+      assertEquals(stats.get(k), page.get(k), k);
+    }
+    assertEquals(2.5, page.get("cpu_seconds").asDouble());
+    assertEquals(90_000L * 1024, page.get("peak_rss_bytes").asLong());
   }
 }
