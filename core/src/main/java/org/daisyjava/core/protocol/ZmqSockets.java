@@ -90,13 +90,23 @@ public final class ZmqSockets {
    * with 16 gave 10.2 s each, with fresher snapshots (the loop competes with fewer threads), so
    * the case for 32 over 16 is weak.
    *
-   * <p>Workers of unknown number (0) keep the base: with 8 I/O threads for them, the hostile
-   * traffic of {@code FuzzTest} reached the engine far less in 2 of 6 runs (1,888 and 3,801
-   * frames dropped by the engine against 44,000–84,000), which I could not explain in time.
+   * <p>Workers of unknown number (0: {@code --backend external}, where an {@code srun} of
+   * thousands may connect at once) get {@link #UNSIZED_IO_THREADS}, enough for ~2,500 at the rate
+   * above; idle I/O threads cost nothing. 5,000 of unknown number connecting at once (NIO
+   * generator): the last welcomed after 5.74 and 7.72 s with 8 threads, 9.72 s with the base of 2.
+   * (An earlier try with 8 seemed to make {@code FuzzTest}'s fuzz reach the engine far less; the
+   * test counted its drops while the fuzzers' lingering sockets were still sending them. It now
+   * waits for them.)
    */
+  /** I/O threads for workers of unknown number (see {@link #ioThreadsFor}). */
+  static final int UNSIZED_IO_THREADS = 8;
+
   static int ioThreadsFor(int expectedWorkers, int processors) {
     int base = Math.max(1, Math.min(4, processors));
-    long forConnections = ((long) Math.max(0, expectedWorkers) + CONNECTIONS_PER_IO_THREAD - 1)
+    if (expectedWorkers <= 0) {
+      return Math.max(base, UNSIZED_IO_THREADS);
+    }
+    long forConnections = ((long) expectedWorkers + CONNECTIONS_PER_IO_THREAD - 1)
         / CONNECTIONS_PER_IO_THREAD;
     return (int) Math.max(base, Math.min(MAX_IO_THREADS, forConnections));
   }

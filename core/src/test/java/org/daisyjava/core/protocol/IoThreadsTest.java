@@ -15,10 +15,11 @@ class IoThreadsTest {
   }
 
   @Test
-  void workersOfUnknownNumberGetTheBase() {
-    assertEquals(2, ZmqSockets.ioThreadsFor(0, 2), "unknown size (external workers)");
-    assertEquals(2, ZmqSockets.ioThreadsFor(-5, 2), "nonsense counts as unknown");
-    assertEquals(4, ZmqSockets.ioThreadsFor(0, 64));
+  void workersOfUnknownNumberGetEnoughForThousands() {
+    assertEquals(8, ZmqSockets.ioThreadsFor(0, 2), "unknown size (external workers)");
+    assertEquals(8, ZmqSockets.ioThreadsFor(-5, 2), "nonsense counts as unknown");
+    assertEquals(8, ZmqSockets.ioThreadsFor(0, 64));
+    assertEquals(ZmqSockets.UNSIZED_IO_THREADS, ZmqSockets.ioThreadsFor(0, 1));
   }
 
   @Test
