@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.daisyjava.launcher.it.local.LaunchHarness.Finished;
 import org.daisyjava.launcher.it.local.LaunchHarness.Launched;
 import org.daisyjava.launcher.it.local.LaunchHarness.PlannedBlock;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Workers the user starts: with {@code --backend external} the launcher starts none, prints each
  * task's worker command, and the run completes once workers started from that printed line (by
- * this test, as a user would paste it into a shell) have done the blocks. A task nobody serves
- * keeps the run waiting until SIGTERM (exit 130).
+ * this test, as a user would paste it into a shell) have done the blocks. A worker on another
+ * host is known by what it reports. A task nobody serves keeps the run waiting until SIGTERM
+ * (exit 130).
  */
 @Timeout(300)
 class ExternalWorkersTest {
@@ -109,6 +112,33 @@ class ExternalWorkersTest {
     assertEquals(2, Files.list(markers).count(), "both external workers ran blocks");
     assertTrue(runs.values().stream().allMatch(n -> n == 1), "each block once: " + runs);
     assertEquals(10, LaunchHarness.summary(dir.resolve("ext")).path("tasks").path("a").path("completed").asInt());
+  }
+
+  @Test
+  void aWorkerOnAnotherHostIsKnownByWhatItReports() throws Exception {
+    // "another host": a UTS namespace with a name of its own, which the worker's hello gives, so
+    // the launcher does not read its /proc; its CPU time and memory come from its own reports
+    Assumptions.assumeTrue(new ProcessBuilder("unshare", "--uts", "true").start().waitFor() == 0,
+        "no unshare --uts here (it needs root or user namespaces)");
+    Path config = config("remote", "backend: local", 1, "sleep 0.2");
+    Launched launcher = LaunchHarness.start(dir, "--backend", "external", config.toString());
+    String line = printedJavaLine(launcher, "a");
+    ProcessBuilder pb = new ProcessBuilder("unshare", "--uts", "/bin/sh", "-c", "hostname other-node && " + line)
+        .redirectOutput(dir.resolve("remote-worker.out").toFile())
+        .redirectError(dir.resolve("remote-worker.err").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().put("HOSTNAME", "other-node"); // the name the worker falls back to: it does not resolve
+    Process worker = pb.start();
+    Finished finished = launcher.await();
+    assertEquals(0, finished.exitCode(), finished.output());
+    assertTrue(worker.waitFor(LaunchHarness.EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the worker ended");
+    assertEquals(0, worker.exitValue(), LaunchHarness.read(dir.resolve("remote-worker.err")));
+    JsonNode workers = LaunchHarness.summary(dir.resolve("remote")).path("statistics").path("workers");
+    assertEquals(1, workers.size(), workers.toString());
+    JsonNode w = workers.get(0);
+    assertEquals("other-node", w.path("host").asText(), w.toString());
+    assertTrue(w.path("cpu_seconds").asDouble() > 0, "its CPU time, as it reported it: " + w);
+    assertTrue(w.path("peak_rss_bytes").asLong() > 16L << 20, "a JVM's peak, as it reported it: " + w);
   }
 
   @Test
