@@ -2,8 +2,8 @@
 # scenario "a" (see /work/shared/daisy-bench) — a 3-D task of 20x20x25 no-op blocks of 10^3, no
 # conflicts, 10^4 blocks in all. NOOP_EDGE=N makes it N^3 blocks instead; NOOP_CONFLICTS=1 gives
 # each block a read region one block wider on every side that conflicts with its neighbours'
-# writes (daisy's read_write_conflict), so that a block waits for its 26 neighbours of lower
-# ids: a 3-D task with conflicts.
+# writes (daisy's read_write_conflict), so that a block waits for those of its 26 neighbours
+# that come before it in daisy's level order: a 3-D task with conflicts.
 #
 #   noop_config FILE NAME RUN_DIR WORKERS SLOTS [WORKER_JVM_OPTIONS (YAML list items)]
 noop_config() {

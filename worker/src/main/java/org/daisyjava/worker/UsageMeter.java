@@ -49,7 +49,6 @@ final class UsageMeter {
     if (self == null) {
       return null;
     }
-    return new ProcessUsage(self.cpuMillis(), Math.max(self.peakRssKb(), Math.min(childPeakKb,
-        ProcessUsage.MAX_PEAK_RSS_KB)));
+    return new ProcessUsage(self.cpuMillis(), Math.max(self.peakRssKb(), childPeakKb));
   }
 }

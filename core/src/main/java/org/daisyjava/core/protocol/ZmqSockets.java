@@ -55,6 +55,8 @@ public final class ZmqSockets {
   static final int CONNECTIONS_PER_IO_THREAD = 312;
   /** The most I/O threads a scheduler gets. */
   static final int MAX_IO_THREADS = 32;
+  /** I/O threads for workers of unknown number (see {@link #ioThreadsFor}). */
+  static final int UNSIZED_IO_THREADS = 8;
 
   /** A worker's context: one I/O thread (it has one connection). */
   public static ZContext context() {
@@ -98,9 +100,6 @@ public final class ZmqSockets {
    * test counted its drops while the fuzzers' lingering sockets were still sending them. It now
    * waits for them.)
    */
-  /** I/O threads for workers of unknown number (see {@link #ioThreadsFor}). */
-  static final int UNSIZED_IO_THREADS = 8;
-
   static int ioThreadsFor(int expectedWorkers, int processors) {
     int base = Math.max(1, Math.min(4, processors));
     if (expectedWorkers <= 0) {
