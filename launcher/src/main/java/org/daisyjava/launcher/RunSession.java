@@ -176,6 +176,7 @@ final class RunSession {
         config.scheduler().heartbeatInterval(), config.scheduler().heartbeatLiveness(), keys.server(),
         dir.root().toString(), taskSettings, expectedWorkers());
     server = new SchedulerServer(state, settings, log);
+    server.whenFinished(signals::wake); // the launch loop need not sleep out its tick
     log.attach(server);
     startedNanos = System.nanoTime();
     // the progress display asks the backend once there is one

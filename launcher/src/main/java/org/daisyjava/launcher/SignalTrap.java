@@ -1,6 +1,6 @@
 package org.daisyjava.launcher;
 
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
@@ -34,7 +34,8 @@ final class SignalTrap {
   /** The trap {@code main} installed for this process, or null (tests, the library API). */
   private static volatile SignalTrap early;
 
-  private final CountDownLatch caught = new CountDownLatch(1);
+  /** Cuts the launch loop's sleep short: a permit per signal and per {@link #wake}. */
+  private final Semaphore wakeups = new Semaphore(0);
   private Phase phase;
   private volatile String name;
 
@@ -87,7 +88,7 @@ final class SignalTrap {
       Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
     }
     name = signal;
-    caught.countDown();
+    wakeups.release();
   }
 
   /**
@@ -103,8 +104,19 @@ final class SignalTrap {
     return name;
   }
 
-  /** Sleeps up to {@code millis}, returning early when a signal arrives. */
+  /**
+   * The launch loop's sleep: up to {@code millis}, returning early when a signal arrives or
+   * {@link #wake} is called, also if that happened since the last sleep (so no wake-up is lost
+   * between the loop's look at the run and its sleep).
+   */
   void sleep(long millis) throws InterruptedException {
-    caught.await(millis, TimeUnit.MILLISECONDS);
+    if (name == null && wakeups.tryAcquire(millis, TimeUnit.MILLISECONDS)) {
+      wakeups.drainPermits();
+    }
+  }
+
+  /** Ends the launch loop's current or next sleep: the run has something to look at now. Any thread. */
+  void wake() {
+    wakeups.release();
   }
 }

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.daisyjava.core.BlockCode;
 import org.daisyjava.core.Roi;
@@ -44,6 +48,11 @@ class SchedulerServerTest {
 
   SchedulerServer start(DependencyGraph g, Duration timeout, ServerSecurity security, DoneRecorder recorder,
       Duration heartbeat) {
+    return start(g, timeout, security, recorder, heartbeat, () -> {});
+  }
+
+  SchedulerServer start(DependencyGraph g, Duration timeout, ServerSecurity security, DoneRecorder recorder,
+      Duration heartbeat, Runnable whenFinished) {
     SchedulingState state = new SchedulingState(g, new int[] {2, 2}, null);
     List<TaskSettings> ts = new ArrayList<>();
     for (int t = 0; t < g.taskCount(); t++) {
@@ -52,6 +61,7 @@ class SchedulerServerTest {
     server = new SchedulerServer(state, new ServerSettings("127.0.0.1", 0, 0, heartbeat, 3,
         security == null ? ServerSecurity.PLAIN : security,
         "/runs/x", ts), recorder);
+    server.whenFinished(whenFinished);
     server.start();
     return server;
   }
@@ -98,6 +108,33 @@ class SchedulerServerTest {
       assertEquals(g.grid(1).blockCount(), ranB.size());
     }
     awaitFinished();
+  }
+
+  @Test
+  void whoWaitsForTheEndIsToldOnceAndFindsItInTheSnapshot() throws Exception {
+    AtomicInteger told = new AtomicInteger();
+    AtomicBoolean snapshotFinished = new AtomicBoolean();
+    CountDownLatch end = new CountDownLatch(1);
+    DependencyGraph g = graph();
+    start(g, null, null, null, Duration.ofMillis(200), () -> {
+      told.incrementAndGet();
+      snapshotFinished.set(server.snapshot().allFinished());
+      end.countDown();
+    });
+    try (RawWorker a = new RawWorker(server.port()); RawWorker b = new RawWorker(server.port())) {
+      a.hello("a");
+      b.hello("b");
+      drain(a, "a");
+      assertEquals(0, told.get(), "task b is not finished yet");
+      drain(b, "b");
+      assertTrue(end.await(10, TimeUnit.SECONDS));
+      // the loop goes on turning (housekeeping, the workers' heartbeats) without telling again
+      a.send(new Acquire());
+      assertInstanceOf(NoMoreBlocks.class, a.next());
+    }
+    server.close();
+    assertEquals(1, told.get());
+    assertTrue(snapshotFinished.get(), "the snapshot published before the call shows the end");
   }
 
   @Test
