@@ -38,11 +38,15 @@ public final class Daisy {
   private Daisy() {}
 
   /** Runs the tasks with default options (a temporary run directory, no output). */
-  public static RunResult run(List<Task> tasks) throws LaunchException {
+  public static RunResult run(List<Task> tasks) throws RunAbortedException {
     return run(tasks, Options.defaults());
   }
 
-  public static RunResult run(List<Task> tasks, Options options) throws LaunchException {
+  /**
+   * Runs the tasks and returns how the run ended, failed blocks included; throws when the run
+   * could not start or was stopped before its end.
+   */
+  public static RunResult run(List<Task> tasks, Options options) throws RunAbortedException {
     if (tasks == null || tasks.isEmpty()) {
       throw new IllegalArgumentException("tasks must not be empty");
     }
@@ -68,8 +72,13 @@ public final class Daisy {
         options.heartbeatInterval, options.heartbeatLiveness);
     LaunchOptions launch = new LaunchOptions(null, "local", options.resume, false, runDir, null, true);
     PrintStream out = options.output != null ? options.output : new PrintStream(OutputStream.nullOutputStream());
-    Launch.Result r = Launch.execute(config, launch, new InProcessBackend.Factory(functions, checks), out, out,
-        options.listeners);
+    Launch.Result r;
+    try {
+      r = Launch.execute(config, launch, new InProcessBackend.Factory(functions, checks), out, out,
+          options.listeners);
+    } catch (LaunchException e) {
+      throw new RunAbortedException(e.exitCode(), e.getMessage(), e);
+    }
     Map<String, TaskResult> results = new LinkedHashMap<>();
     for (TaskSnapshot t : r.snapshot().tasks()) {
       TaskCounts c = t.counts();
@@ -135,7 +144,11 @@ public final class Daisy {
       return new Options(name, runDir, resume, interval, liveness, output, listeners);
     }
 
-    /** Adds a listener that follows the run (events, snapshots, statistics; see RunListener). */
+    /**
+     * Adds a listener that follows the run (events, snapshots, statistics; see RunListener). The
+     * one member of the API that names the launcher's own types: a listener sees the run as the
+     * launcher does, and those types may change between versions (docs/java-api.md).
+     */
     public Options withListener(RunListener listener) {
       List<RunListener> all = new java.util.ArrayList<>(listeners);
       all.add(java.util.Objects.requireNonNull(listener));

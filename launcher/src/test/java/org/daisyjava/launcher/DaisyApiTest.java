@@ -2,6 +2,7 @@ package org.daisyjava.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -107,5 +108,24 @@ class DaisyApiTest {
     assertEquals(3, f.attempts());
     assertEquals(30, f.writeRoi().begin().get(0));
     assertFalse(c.succeeded());
+  }
+
+  @Test
+  void aRunThatCannotStartIsAbortedWithTheCommandLinesExitCodeAndRunsNothing(@TempDir Path dir) throws Exception {
+    AtomicInteger ran = new AtomicInteger();
+    Task t = Task.builder("t")
+        .totalRoi(roi(new long[] {0}, new long[] {40}))
+        .readRoi(roi(new long[] {0}, new long[] {10}))
+        .writeRoi(roi(new long[] {0}, new long[] {10}))
+        .process(block -> ran.incrementAndGet())
+        .build();
+    Daisy.Options options = Daisy.Options.defaults().withRunDir(dir.resolve("run"));
+    assertTrue(Daisy.run(List.of(t), options).succeeded());
+    assertEquals(4, ran.get());
+    // the directory holds a run now: a second run there without resume must not start
+    RunAbortedException e = assertThrows(RunAbortedException.class, () -> Daisy.run(List.of(t), options));
+    assertEquals(ExitCode.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains(dir.resolve("run").toString()), e.getMessage());
+    assertEquals(4, ran.get(), "no block ran in the aborted run");
   }
 }
