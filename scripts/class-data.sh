@@ -35,12 +35,13 @@
 # Sets, for JAR run by JAVA (few forks: this runs before every launcher and worker start):
 #   daisy_cds_key       what the archive names say they were made from; empty: no archives (off,
 #                       or the JVM's library is not where a JDK keeps it, so nothing to key to)
+#   daisy_cds_build     its first part: the jar (path, size, mtime), without the JVM
 #   daisy_cds_dirs      where archives may be: next to the jar, then the user's cache
 #   daisy_cds_launcher  the launcher's archive, if one exists; else empty
 #   daisy_cds_worker    the workers' archive, if one exists; else empty
 daisy_cds_locate() {
   local jar="$1" java="$2" real jvm abs sizes dir l_size w_size
-  daisy_cds_key="" daisy_cds_launcher="" daisy_cds_worker="" daisy_cds_dirs=()
+  daisy_cds_key="" daisy_cds_build="" daisy_cds_launcher="" daisy_cds_worker="" daisy_cds_dirs=()
   [ "${DAISY_CDS:-on}" != off ] || return 0
   case "$jar" in /*) abs="$jar" ;; *) abs="$PWD/$jar" ;; esac
   if [[ "$java" == */* ]]; then real="$java"; else real="$(command -v "$java")" || return 0; fi
@@ -48,8 +49,9 @@ daisy_cds_locate() {
   jvm="${real%/bin/*}/lib/server/libjvm.so"
   [ -f "$jvm" ] || return 0
   sizes="$(stat -c '%s-%.9Y' "$abs" "$jvm" 2>/dev/null)" || return 0
-  daisy_cds_key="$(printf '%s' "$abs" | cksum)"
-  daisy_cds_key="${daisy_cds_key%% *}.${sizes//$'\n'/.}"
+  daisy_cds_build="$(printf '%s' "$abs" | cksum)"
+  daisy_cds_build="${daisy_cds_build%% *}.${sizes%%$'\n'*}"
+  daisy_cds_key="$daisy_cds_build.${sizes#*$'\n'}"
   daisy_cds_dirs=("${abs%/*}")
   if [ -n "${XDG_CACHE_HOME:-}" ]; then
     daisy_cds_dirs+=("$XDG_CACHE_HOME/daisy-java")
@@ -158,13 +160,18 @@ YAML
       tail -n 30 "$tmp/training.log" 2>/dev/null; } > "$target/daisy-java-cds.$key.failed" 2>/dev/null || true
     echo "daisy-launch: no class-data archives (see $target/daisy-java-cds.$key.failed); starting without" >&2
   else
-    # archives of earlier builds of this jar (same path, other size/mtime/JDK) are of no use now,
-    # nor older ones of this build (another training finished at the same time)
-    local prefix="${key%%.*}" f
+    # archives of earlier builds of this jar (same path, other size or mtime) are of no use now,
+    # whichever JVM made them, nor older ones of this build and this JVM (another training
+    # finished at the same time). Those of this build made by another JVM stay: two JDKs taking
+    # turns on one install (a login node's and a user's) would otherwise each remove the other's
+    # and train again at every launch. An upgraded JDK's old ones go with the next build.
+    local prefix="${key%%.*}" build="$daisy_cds_build" f
     for f in "$target/daisy-java-cds.$prefix".*; do
       case "$f" in
         "$target/daisy-java-cds.$key.worker.${sizes_made#*$'\n'}.jsa") ;;
         "$target/daisy-java-cds.$key.launcher.${sizes_made%$'\n'*}.jsa") ;;
+        "$target/daisy-java-cds.$key".*) rm -f "$f" 2>/dev/null || true ;;
+        "$target/daisy-java-cds.$build".*) ;;
         *) rm -f "$f" 2>/dev/null || true ;;
       esac
     done

@@ -136,11 +136,17 @@ class ClassDataScriptTest {
         w="$(sed -n 's/.*ArchiveClassesAtExit=\\([^"]*\\)".*/\\1/p' "$yaml")"
         printf 'worker' > "$w"
         """);
-    Path stale = tmp.resolve("install/daisy-java-cds." + locate(jar, java.toString(), Map.of()).get(0)
-        .split("\\.")[0] + ".1-2.3-4.launcher.5.jsa");
-    Path foreign = tmp.resolve("install/daisy-java-cds.999.1-2.3-4.launcher.5.jsa");
-    write(stale, 5);
-    write(foreign, 5);
+    // the key: the jar path's checksum, the jar's size-mtime, the JVM's size-mtime (mtimes in s.ns)
+    String[] key = locate(jar, java.toString(), Map.of()).get(0).split("\\.");
+    assertEquals(5, key.length, String.join(".", key));
+    String build = key[0] + "." + key[1] + "." + key[2];
+    Path stale = tmp.resolve("install/daisy-java-cds." + key[0] + ".1-2.3.4-5.6.launcher.5.jsa");
+    Path staleOfOtherJvm = tmp.resolve("install/daisy-java-cds." + key[0] + ".1-2.3.7-8.9.worker.5.jsa");
+    Path otherJvm = tmp.resolve("install/daisy-java-cds." + build + ".7-8.9.launcher.5.jsa");
+    Path foreign = tmp.resolve("install/daisy-java-cds.999.1-2.3.4-5.6.launcher.5.jsa");
+    for (Path p : List.of(stale, staleOfOtherJvm, otherJvm, foreign)) {
+      write(p, 5);
+    }
     String out = bash(TRAIN, Map.of("JAR", jar.toString(), "JAVA", java.toString()));
     String[] found = out.substring(0, out.indexOf('|')).split("\n");
     assertTrue(found[0].endsWith(".launcher.9.jsa"), out);
@@ -148,6 +154,8 @@ class ClassDataScriptTest {
     assertEquals("launcher!", Files.readString(Path.of(found[0])));
     assertTrue(out.contains("preparing class-data archives"), out);
     assertFalse(Files.exists(stale), "an earlier build's archive of this jar is removed");
+    assertFalse(Files.exists(staleOfOtherJvm), "also one another JVM made");
+    assertTrue(Files.exists(otherJvm), "another JVM's archive of this build stays (two JDKs taking turns)");
     assertTrue(Files.exists(foreign), "another jar's archive is left alone");
     try (Stream<Path> s = Files.list(tmp.resolve("install"))) {
       assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".daisy-java-cds")).toList(),
