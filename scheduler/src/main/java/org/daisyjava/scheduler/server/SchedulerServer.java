@@ -249,7 +249,11 @@ public final class SchedulerServer implements AutoCloseable {
       if (!finishPublished && engine.state().allFinished()) {
         finishPublished = true;
         publishSnapshot(now);
-        whenFinished.run();
+        try {
+          whenFinished.run();
+        } catch (RuntimeException e) {
+          LOG.log(Level.SEVERE, "the action for the run's end failed", e); // the loop goes on
+        }
       }
       if (now - lastHousekeeping >= HOUSEKEEPING_NANOS) {
         if (engine.anySilent(now)) {
