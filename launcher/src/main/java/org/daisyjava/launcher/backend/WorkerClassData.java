@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The class-data archive (AppCDS) that {@code scripts/daisy-launch} made for the workers of this
- * jar and this java, named by the system property {@value #PROPERTY}: a worker JVM given it maps
- * daisy-java's classes ready-made instead of loading them from the jar (about 2,300 classes, most
- * of a worker's start; see bench/scripts/phases.sh). {@code scripts/class-data.sh} owns the archives —
+ * The class-data archive (AppCDS; on Java 25 and later an AOT cache, {@code .aot}, which also
+ * holds the training's method profiles) that {@code scripts/daisy-launch} made for the workers of
+ * this jar and this java, named by the system property {@value #PROPERTY}: a worker JVM given it
+ * maps daisy-java's classes ready-made instead of loading them from the jar (about 2,300
+ * classes, most of a worker's start; see bench/scripts/phases.sh). {@code scripts/class-data.sh} owns the archives —
  * how they are made, named, checked and kept — and names one only when it is whole.
  *
  * <p>Using one can never break a worker: the JVM ignores an archive that is missing, garbage or
@@ -65,6 +66,9 @@ record WorkerClassData(Optional<Path> archive, long size) {
       }
     } catch (IOException e) {
       return List.of();
+    }
+    if (archive.get().getFileName().toString().endsWith(".aot")) {
+      return List.of("-XX:AOTCache=" + archive.get(), "-Xlog:aot*=off", "-Xlog:cds*=off");
     }
     return List.of("-XX:SharedArchiveFile=" + archive.get(), "-Xlog:cds*=off");
   }

@@ -249,4 +249,38 @@ class ClassDataScriptTest {
     assertTrue(found[0].startsWith(cache.resolve("daisy-java").toString()), out);
     assertTrue(found[1].startsWith(cache.resolve("daisy-java").toString()), out);
   }
+
+  @Test
+  void aJava25MakesAndFindsAotCachesWhichGetTheirOwnOptions() throws Exception {
+    Path jar = jar();
+    // a JDK 25 stand-in: the training's launcher and worker record a configuration each
+    // (AOTMode=record), then two more calls make the caches from them (AOTMode=create)
+    Path java = fakeJava("""
+        mode="" conf="" cache=""
+        for a in "$@"; do case "$a" in -XX:AOTMode=*) mode="${a#*=}";; -XX:AOTConfiguration=*) conf="${a#*=}";;
+          -XX:AOTCache=*) cache="${a#*=}";; -XX:ArchiveClassesAtExit=*) exit 7;; esac; done
+        if [ "$mode" = create ]; then printf 'cache of %s' "$(cat "$conf")" > "$cache"; exit 0; fi
+        [ "$mode" = record ] && printf 'launcher' > "$conf"
+        yaml="${@: -1}"
+        w="$(sed -n 's/.*AOTConfiguration=\\([^"]*\\)".*/\\1/p' "$yaml")"
+        printf 'worker' > "$w"
+        """);
+    Files.writeString(java.getParent().getParent().resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"25.0.1\"\n");
+    String out = bash(TRAIN, Map.of("JAR", jar.toString(), "JAVA", java.toString()));
+    String[] found = out.substring(0, out.indexOf('|')).split("\n");
+    assertTrue(found[0].endsWith(".launcher." + "cache of launcher".length() + ".aot"), out);
+    assertTrue(found[1].endsWith(".worker." + "cache of worker".length() + ".aot"), out);
+    assertEquals("cache of launcher", Files.readString(Path.of(found[0])));
+    assertEquals("cache of worker", Files.readString(Path.of(found[1])));
+    String options = bash("o=(); daisy_cds_options \"$A\" o; printf '%s\\n' \"${o[@]}\"", Map.of("A", found[0]));
+    assertEquals("-XX:AOTCache=" + found[0] + "\n-Xlog:aot*=off\n-Xlog:cds*=off\n|", options);
+    try (Stream<Path> s = Files.list(tmp.resolve("install"))) {
+      assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".jsa") || p.toString().endsWith(".failed")).toList());
+    }
+
+    // the same JDK as a Java 21: dynamic archives (its stand-in refuses AOT flags), found apart
+    Files.writeString(java.getParent().getParent().resolve("release"), "JAVA_VERSION=\"21.0.4\"\n");
+    assertEquals(List.of("", ""), List.of(locate(jar, java.toString(), Map.of()).subList(1, 3).toArray()),
+        "a Java 21 does not take the AOT caches");
+  }
 }

@@ -19,10 +19,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.daisyjava.launcher.config.ConfigLoader;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.run.GeometryFingerprint;
 import org.daisyjava.launcher.run.RunDirectory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,13 +143,76 @@ class WorkerClassDataTest {
     assertEquals(new Run(0, "hello from rebuilt\n"), java(use, jar, "rebuilt"));
   }
 
+  @Test
+  void anAotCacheOfJava25IsUsedByItsOwnJarAndAMissingGarbageOrForeignOneChangesNothing() throws Exception {
+    String java = java25();
+    Assumptions.assumeTrue(java != null, "no Java 25 or later in /usr/lib/jvm");
+    Path jar = helloJar(tmp.resolve("a/hello.jar"));
+    Path conf = tmp.resolve("a/hello.aotconf");
+    Path cache = tmp.resolve("a/hello.aot");
+    assertEquals(0, java(java, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf), jar, "record").code);
+    Run create = java(java, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + cache),
+        jar, null);
+    assertEquals(0, create.code, create.output);
+    List<String> use = WorkerClassData.of(cache.toString()).jvmOptions();
+    assertEquals(List.of("-XX:AOTCache=" + cache.toAbsolutePath(), "-Xlog:aot*=off", "-Xlog:cds*=off"), use);
+    List<String> loud = new ArrayList<>(use);
+    loud.add("-Xlog:aot=info");
+    assertTrue(java(java, loud, jar, "own").output.contains("Opened AOT cache"), "its own jar maps it");
+    assertEquals(new Run(0, "hello from own\n"), java(java, use, jar, "own"));
+
+    Path zeros = Files.write(tmp.resolve("zeros.aot"), new byte[64 * 1024]);
+    Path garbage = Files.writeString(tmp.resolve("garbage.aot"), "daisy".repeat(1000));
+    for (Path bad : List.of(zeros, garbage, tmp.resolve("missing.aot"))) {
+      List<String> options = List.of("-XX:AOTCache=" + bad, "-Xlog:aot*=off", "-Xlog:cds*=off");
+      assertEquals(new Run(0, "hello from bad\n"), java(java, options, jar, "bad"), bad.toString());
+    }
+    Path other = helloJar(tmp.resolve("b/hello.jar"));
+    assertEquals(new Run(0, "hello from other\n"), java(java, use, other, "other"));
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5000));
+    assertEquals(new Run(0, "hello from rebuilt\n"), java(java, use, jar, "rebuilt"));
+  }
+
+  /** The java of a JDK 25 or later under /usr/lib/jvm (by its release file), or null. */
+  private static String java25() throws IOException {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    try (var dirs = Files.list(jvms)) {
+      for (Path jdk : dirs.sorted().toList()) {
+        Path release = jdk.resolve("release");
+        Path java = jdk.resolve("bin/java");
+        if (!Files.isReadable(release) || !Files.isExecutable(java)) {
+          continue;
+        }
+        for (String line : Files.readAllLines(release)) {
+          Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(line);
+          if (m.lookingAt() && Integer.parseInt(m.group(1)) >= 25) {
+            return java.toString();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   private record Run(int code, String output) {}
 
   private static Run java(List<String> options, Path jar, String arg) throws IOException, InterruptedException {
+    return java(WorkerCommand.currentJava(), options, jar, arg);
+  }
+
+  /** Runs {@link Hello} with {@code arg}, or (arg null) no main class: a JVM making an AOT cache. */
+  private static Run java(String java, List<String> options, Path jar, String arg)
+      throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
-    argv.add(WorkerCommand.currentJava());
+    argv.add(java);
     argv.addAll(options);
-    argv.addAll(List.of("-cp", jar.toString(), Hello.class.getName(), arg));
+    argv.addAll(List.of("-cp", jar.toString()));
+    if (arg != null) {
+      argv.addAll(List.of(Hello.class.getName(), arg));
+    }
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
