@@ -280,7 +280,7 @@ class ClassDataScriptTest {
 
     // the same JDK as a Java 21: dynamic archives (its stand-in refuses AOT flags), found apart
     Files.writeString(java.getParent().getParent().resolve("release"), "JAVA_VERSION=\"21.0.4\"\n");
-    assertEquals(List.of("", ""), List.of(locate(jar, java.toString(), Map.of()).subList(1, 3).toArray()),
+    assertEquals(List.of("", ""), locate(jar, java.toString(), Map.of()).subList(1, 3),
         "a Java 21 does not take the AOT caches");
   }
 }
