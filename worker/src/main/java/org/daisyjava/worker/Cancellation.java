@@ -1,5 +1,8 @@
 package org.daisyjava.worker;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /**
  * A request to stop one running block, made by the poll loop (abandon, stop, lost scheduler) and
  * honoured by the runner thread. The runner says how to stop what it is doing right now (kill a
@@ -14,6 +17,7 @@ final class Cancellation {
   synchronized void cancel() {
     if (!cancelled) {
       cancelled = true;
+      notifyAll();
       if (action != null) {
         action.run();
       }
@@ -22,6 +26,19 @@ final class Cancellation {
 
   synchronized boolean isCancelled() {
     return cancelled;
+  }
+
+  /** Waits until the block is cancelled, at most {@code timeout}; returns whether it is. */
+  synchronized boolean awaitCancelled(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!cancelled) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   /**

@@ -59,7 +59,7 @@ final class CommandRunner implements BlockRunner {
       held.cancellation().clearAction();
     }
     stderr.awaitEnd(STDERR_DRAIN);
-    if (held.cancellation().isCancelled()) {
+    if (JobSignal.awaitWorkerStop(held, code)) {
       throw new BlockFailedException("command was stopped (exit code " + code + ")");
     }
     if (BrokenCodeException.cannotRun(code)) {

@@ -2,10 +2,14 @@ package org.daisyjava.worker;
 
 import static org.daisyjava.worker.FakeScheduler.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.daisyjava.core.BlockCode;
@@ -15,6 +19,8 @@ import org.daisyjava.core.protocol.Message.Acquire;
 import org.daisyjava.core.protocol.Message.Goodbye;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** daisy-worker as its own process, as a job script runs it. */
 class WorkerMainProcessTest {
@@ -50,6 +56,88 @@ class WorkerMainProcessTest {
       assertTrue(lines.stream().anyMatch(l -> l.endsWith("asked to stop; leaving")),
           "what happens after SIGTERM is logged too: " + lines);
     }
+  }
+
+  /**
+   * scancel signals every process of the job at once, so the block's process may die before the
+   * worker's JVM has acted on its own SIGTERM. Here the order is forced: the block's process gets
+   * SIGTERM first, the worker later. The block must go back with the goodbye, not as a failure (a
+   * retry used up), and the prefetched block must not start. The grace is made longer than any
+   * wait here, so the order of events, not the machine's speed, decides the outcome.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"COMMAND", "STREAM"})
+  void aBlockKilledByTheJobsSigtermBeforeTheWorkerHearsItsOwnIsHandedBackNotFailed(Kind kind) throws Exception {
+    try (FakeScheduler scheduler = new FakeScheduler()) {
+      Path started = dir.resolve("started.txt");
+      Process worker = WorkerProcess.start(scheduler, dir, List.of(),
+          List.of("-D" + JobSignal.GRACE_PROPERTY + "=10m"));
+      try {
+        ProcessHandle sleep = startSleepingBlockWithOneQueued(scheduler, worker, kind, started);
+
+        sleep.destroy(); // SIGTERM to the block's process, before the worker gets its own
+        LeavingTest.awaitGone(sleep.pid());
+        // without the grace the failure goes out at once
+        Message early = scheduler.nextWithin(Duration.ofMillis(500));
+        assertNull(early, "nothing is reported before the worker's stop");
+        worker.destroy(); // the worker's SIGTERM
+        Message m = scheduler.next();
+        while (m instanceof Acquire) {
+          m = scheduler.next();
+        }
+        assertTrue(m instanceof Goodbye g && g.reason().equals("stopped"), "got " + m);
+        assertTrue(worker.waitFor(10, TimeUnit.SECONDS), "the worker exits promptly");
+        assertEquals(WorkerExitCodes.STOPPED, worker.exitValue());
+        assertEquals(List.of("1"), Files.readAllLines(started), "the queued block 2 never started");
+      } finally {
+        worker.destroyForcibly();
+      }
+    }
+  }
+
+  /** The same SIGTERM with no stop of the worker after it: the block fails, once the grace is over. */
+  @Test
+  void aBlockKilledBySigtermWhileTheWorkerRunsOnFails() throws Exception {
+    try (FakeScheduler scheduler = new FakeScheduler()) {
+      Path started = dir.resolve("started.txt");
+      Process worker = WorkerProcess.start(scheduler, dir, List.of(),
+          List.of("-D" + JobSignal.GRACE_PROPERTY + "=200ms"));
+      try {
+        ProcessHandle sleep = startSleepingBlockWithOneQueued(scheduler, worker, Kind.COMMAND, started);
+
+        sleep.destroy();
+        Message m = scheduler.next();
+        while (m instanceof Acquire) {
+          m = scheduler.next();
+        }
+        Message.Release release = assertInstanceOf(Message.Release.class, m);
+        assertEquals(1, release.blockId());
+        assertFalse(release.success());
+        assertTrue(release.error().contains("command exited with code 143"), release.error());
+        List<String> log = Files.readAllLines(dir.resolve("worker.err"));
+        assertTrue(log.stream().anyMatch(l -> l.contains("block 1: its process was killed by signal 15")), "log: " + log);
+      } finally {
+        worker.destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * Welcomes the worker with code that notes its block and sleeps (a command, or a stream process
+   * that reads its first block), answers its two acquires with blocks 1 and 2, and returns block
+   * 1's sleep.
+   */
+  private ProcessHandle startSleepingBlockWithOneQueued(FakeScheduler scheduler, Process worker, Kind kind,
+      Path started) throws InterruptedException {
+    String code = kind == Kind.COMMAND
+        ? "echo \"$DAISY_BLOCK_ID\" >> '" + started + "'; exec sleep 100"
+        : "read -r request; echo 1 >> '" + started + "'; exec sleep 100";
+    scheduler.welcome(BlockCode.of(kind, code), null);
+    scheduler.expect(Acquire.class);
+    scheduler.sendBlock(block("t", 1), 1);
+    scheduler.expect(Acquire.class);
+    scheduler.sendBlock(block("t", 2), 1);
+    return awaitDescendant(worker.toHandle(), "sleep");
   }
 
   @Test

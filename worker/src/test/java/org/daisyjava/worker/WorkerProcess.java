@@ -18,9 +18,16 @@ final class WorkerProcess {
    */
   static Process start(FakeScheduler scheduler, Path dir, List<String> wrapper, String... options)
       throws IOException {
+    return start(scheduler, dir, wrapper, List.of(), options);
+  }
+
+  /** @param jvmOptions options of the worker's JVM, such as system properties */
+  static Process start(FakeScheduler scheduler, Path dir, List<String> wrapper, List<String> jvmOptions,
+      String... options) throws IOException {
     List<String> argv = new ArrayList<>(wrapper);
-    argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmOptions);
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
         "--connect", scheduler.address(), "--task", "t", "--run-dir", dir.toString()));
     argv.addAll(List.of(options));
     return new ProcessBuilder(argv)
