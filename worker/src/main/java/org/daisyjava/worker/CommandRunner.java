@@ -59,7 +59,7 @@ final class CommandRunner implements BlockRunner {
       held.cancellation().clearAction();
     }
     stderr.awaitEnd(STDERR_DRAIN);
-    if (JobSignal.awaitWorkerStop(held, code)) {
+    if (JobSignal.awaitWorkerLeaving(held, code)) {
       throw new BlockFailedException("command was stopped (exit code " + code + ")");
     }
     if (BrokenCodeException.cannotRun(code)) {

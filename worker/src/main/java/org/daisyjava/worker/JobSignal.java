@@ -5,19 +5,23 @@ import java.util.logging.Logger;
 import org.daisyjava.core.DurationText;
 
 /**
- * A block's process that ended on SIGHUP, SIGINT or SIGTERM which the worker did not send. Such a
- * signal usually went to the whole job at once: {@code scancel}, {@code bkill}, a time limit, ^C
- * in the terminal of a local run. Then the worker's own JVM got it too and is about to stop.
+ * A block's process that ended on SIGHUP, SIGINT, SIGTERM or SIGUSR1 which the worker did not send.
+ * Such a signal usually went to the whole job at once: {@code scancel}, {@code bkill} (SIGINT, then
+ * SIGTERM), a time limit, ^C in the terminal of a local run, or LSF's walltime warning ({@code -wa
+ * USR1}, which goes to every process of the job, unlike SLURM's {@code --signal=B:USR1}, which
+ * goes to the batch shell alone). Then the worker's own JVM got it too and is about to stop, or to
+ * drain.
  *
  * <p>The two deaths race. The runner thread learns of the child's end from the JDK's process
  * reaper, while the JVM handles its own signal on threads of its own: the signal dispatcher, then
- * the shutdown hook that calls {@link Worker#stop()}. Either may come first. If the runner reported
- * at once, the block would go back as a failure: it would use up one of its retries, and the
- * release would ask for the next block, which this worker might start just before it leaves. So
- * the runner first gives the stop {@link #grace()} to arrive. A stop cancels the block, which is then
- * handed back with the goodbye like any block running when a worker is stopped. With no stop the
- * block fails as it would have, only later. SIGKILL is not waited for: the kernel's OOM killer
- * sends it to one process, and the batch system's SIGKILL kills the JVM as well.
+ * the shutdown hook that calls {@link Worker#stop()} (or the USR1 handler that calls {@link
+ * Worker#drain()}). Either may come first. If the runner reported at once, the block would go back
+ * as a failure: it would use up one of its retries, and the release would ask for the next block,
+ * which this worker might start just before it leaves. So the runner first gives the stop {@link
+ * #grace()} to arrive. A stop or a drain cancels the block, which is then handed back with the
+ * goodbye like any block running when a worker leaves early. With neither the block fails as it
+ * would have, only later. SIGKILL is not waited for: the kernel's OOM killer sends it to one
+ * process, and the batch system's SIGKILL kills the JVM as well.
  */
 final class JobSignal {
   private static final Logger LOG = Logger.getLogger(JobSignal.class.getName());
@@ -31,6 +35,7 @@ final class JobSignal {
 
   private static final int SIGHUP = 1;
   private static final int SIGINT = 2;
+  private static final int SIGUSR1 = 10;
   private static final int SIGTERM = 15;
   /** The JDK reports a process killed by signal N as exit code 128 + N, as a shell does. */
   private static final int SIGNALLED = 128;
@@ -40,15 +45,15 @@ final class JobSignal {
   /** Whether {@code exitCode} is a process killed by a signal that is sent to whole jobs. */
   static boolean endedBy(int exitCode) {
     int signal = exitCode - SIGNALLED;
-    return signal == SIGHUP || signal == SIGINT || signal == SIGTERM;
+    return signal == SIGHUP || signal == SIGINT || signal == SIGUSR1 || signal == SIGTERM;
   }
 
   /**
    * Runner thread, after the block's process ended with {@code exitCode}: if that was a job's
-   * signal and the block is not cancelled yet, waits up to {@link #grace()} for the worker to stop.
-   * Returns whether the block is cancelled (stopped by the worker) by then.
+   * signal and the block is not cancelled yet, waits up to {@link #grace()} for the worker to stop
+   * or drain. Returns whether the block is cancelled (stopped by the worker) by then.
    */
-  static boolean awaitWorkerStop(HeldBlock held, int exitCode) throws InterruptedException {
+  static boolean awaitWorkerLeaving(HeldBlock held, int exitCode) throws InterruptedException {
     Cancellation cancellation = held.cancellation();
     if (cancellation.isCancelled()) {
       return true;
@@ -59,7 +64,7 @@ final class JobSignal {
     Duration grace = grace();
     LOG.info("block " + held.id() + ": its process was killed by signal " + (exitCode - SIGNALLED)
         + ", which this worker did not send; waiting up to " + grace.toMillis()
-        + " ms for the worker's own stop before reporting the block failed");
+        + " ms for the worker's own stop or drain before reporting the block failed");
     return cancellation.awaitCancelled(grace);
   }
 

@@ -87,7 +87,7 @@ final class StreamRunner implements BlockRunner {
     StreamProcess ended = process;
     int code = ended.awaitEnd();
     discardProcess();
-    if (JobSignal.awaitWorkerStop(held, code)) {
+    if (JobSignal.awaitWorkerLeaving(held, code)) {
       return new BlockFailedException("stream process was stopped");
     }
     String how = code >= 0 ? "exited with code " + code : "closed its stdout";

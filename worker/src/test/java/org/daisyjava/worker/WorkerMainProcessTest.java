@@ -20,7 +20,7 @@ import org.daisyjava.core.protocol.Message.Goodbye;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** daisy-worker as its own process, as a job script runs it. */
 class WorkerMainProcessTest {
@@ -59,40 +59,49 @@ class WorkerMainProcessTest {
   }
 
   /**
-   * scancel signals every process of the job at once, so the block's process may die before the
-   * worker's JVM has acted on its own SIGTERM. Here the order is forced: the block's process gets
-   * SIGTERM first, the worker later. The block must go back with the goodbye, not as a failure (a
-   * retry used up), and the prefetched block must not start. The grace is made longer than any
-   * wait here, so the order of events, not the machine's speed, decides the outcome.
+   * scancel signals every process of the job at once, and LSF's walltime warning (USR1) does too,
+   * so the block's process may die before the worker's JVM has acted on its own signal. Here that
+   * order is forced: the block's process gets the signal first, the worker later. The block must go
+   * back with the goodbye, not as a failure (a retry used up), and the queued block must not start.
+   * The grace is made longer than any wait here, so the order of events, not the machine's speed,
+   * decides the outcome.
    */
-  @ParameterizedTest
-  @EnumSource(value = Kind.class, names = {"COMMAND", "STREAM"})
-  void aBlockKilledByTheJobsSigtermBeforeTheWorkerHearsItsOwnIsHandedBackNotFailed(Kind kind) throws Exception {
+  @ParameterizedTest(name = "{0} killed by SIG{1}")
+  @CsvSource({"COMMAND, TERM", "STREAM, TERM", "COMMAND, USR1"})
+  void aBlockKilledByTheJobsSignalBeforeTheWorkerHearsItsOwnIsHandedBackNotFailed(Kind kind, String signal)
+      throws Exception {
     try (FakeScheduler scheduler = new FakeScheduler()) {
       Path started = dir.resolve("started.txt");
-      Process worker = WorkerProcess.start(scheduler, dir, List.of(),
+      // as the job scripts start it: USR1 ignored until the JVM's handler takes it
+      Process worker = WorkerProcess.start(scheduler, dir, List.of("bash", "-c", "trap '' USR1; exec \"$@\"", "job"),
           List.of("-D" + JobSignal.GRACE_PROPERTY + "=10m"));
       try {
         ProcessHandle sleep = startSleepingBlockWithOneQueued(scheduler, worker, kind, started);
 
-        sleep.destroy(); // SIGTERM to the block's process, before the worker gets its own
+        kill(signal, sleep.pid()); // the block's process first
         LeavingTest.awaitGone(sleep.pid());
         // without the grace the failure goes out at once
         Message early = scheduler.nextWithin(Duration.ofMillis(500));
-        assertNull(early, "nothing is reported before the worker's stop");
-        worker.destroy(); // the worker's SIGTERM
+        assertNull(early, "nothing is reported before the worker hears its own signal");
+        kill(signal, worker.pid());
         Message m = scheduler.next();
         while (m instanceof Acquire) {
           m = scheduler.next();
         }
-        assertTrue(m instanceof Goodbye g && g.reason().equals("stopped"), "got " + m);
+        String reason = signal.equals("TERM") ? "stopped" : "walltime drain";
+        assertTrue(m instanceof Goodbye g && g.reason().equals(reason), "got " + m);
         assertTrue(worker.waitFor(10, TimeUnit.SECONDS), "the worker exits promptly");
-        assertEquals(WorkerExitCodes.STOPPED, worker.exitValue());
+        assertEquals(signal.equals("TERM") ? WorkerExitCodes.STOPPED : WorkerExitCodes.FINISHED, worker.exitValue());
         assertEquals(List.of("1"), Files.readAllLines(started), "the queued block 2 never started");
       } finally {
         worker.destroyForcibly();
       }
     }
+  }
+
+  private static void kill(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
   }
 
   /** The same SIGTERM with no stop of the worker after it: the block fails, once the grace is over. */
