@@ -16,11 +16,12 @@ import org.daisyjava.core.DurationText;
  * reaper, while the JVM handles its own signal on threads of its own: the signal dispatcher, then
  * the shutdown hook that calls {@link Worker#stop()} (or the USR1 handler that calls {@link
  * Worker#drain()}). Either may come first. If the runner reported at once, the block would go back
- * as a failure: it would use up one of its retries, and the release would ask for the next block,
- * which this worker might start just before it leaves. So the runner first gives the stop {@link
- * #grace()} to arrive. A stop or a drain cancels the block, which is then handed back with the
- * goodbye like any block running when a worker leaves early. With neither the block fails as it
- * would have, only later. SIGKILL is not waited for: the kernel's OOM killer sends it to one
+ * as a failure of its code ("exited with code 143"), and the release would ask for more: the
+ * scheduler could give this worker the next block, or the same one again, to be started just
+ * before the worker leaves, each an attempt of its own lost. So the runner first gives the stop
+ * {@link #grace()} to arrive. A stop or a drain cancels the block, which is then handed back with
+ * the goodbye ("worker left (stopped)", one attempt) like any block running when a worker leaves
+ * early. With neither the block fails as it would have, only later. SIGKILL is not waited for: the kernel's OOM killer sends it to one
  * process, and the batch system's SIGKILL kills the JVM as well.
  */
 final class JobSignal {
