@@ -7,7 +7,10 @@
 #   bjobs                 -a, -noheader, -w, -J name, ids, -o "field ... [delimiter='c']" with the
 #                         fields jobid jobindex stat exit_code exit_reason job_name
 #   bkill                 ids (123, "123[4]"), -J name 0; PEND elements end at once, running ones
-#                         get SIGINT and SIGTERM, then SIGKILL after JOB_TERMINATE_INTERVAL (2 s)
+#                         get SIGINT and SIGTERM, then SIGKILL after JOB_TERMINATE_INTERVAL (2 s);
+#                         -s SIGNAL (name or number) sends that one signal to every process of
+#                         the running elements instead (as LSF's -wa warning action does at -wt
+#                         before the run limit, which this stand-in does not keep itself)
 #   bparams -a            MAX_JOB_ARRAY_SIZE (DAISY_LSF_STANDIN_MAX_ARRAY, default 1000)
 # State lives in DAISY_LSF_STANDIN_STATE (default /tmp/daisy-lsf-standin-UID): one JSON file per
 # job, guarded by a lock file. At most DAISY_LSF_STANDIN_SLOTS (default 2) elements of one job
@@ -309,9 +312,26 @@ def bjobs(args):
 
 # --------------------------------------------------------------------------------------- bkill
 
+def signal_number(value):
+    if value.isdigit():
+        return int(value)
+    name = value.upper()
+    try:
+        return int(getattr(signal, name if name.startswith("SIG") else "SIG" + name))
+    except AttributeError:
+        fail("%s: Illegal signal value" % value)
+
+
 def bkill(args):
     if not args:
         fail("bkill: a job ID or -J is needed")
+    sig = None
+    if "-s" in args:
+        i = args.index("-s")
+        if i + 1 >= len(args):
+            fail("bkill: -s needs a signal")
+        sig = signal_number(args[i + 1])
+        args = args[:i] + args[i + 2:]
     picked, missing, name = selected(args, True)
     code = 0
     for job, indices in picked:
@@ -321,6 +341,11 @@ def bkill(args):
                 if e["stat"] in FINISHED:
                     sys.stderr.write("Job <%s>: Job has already finished\n" % element_id(j, index))
                     code = 255
+                    continue
+                if sig is not None:
+                    if e["stat"] == "RUN" and e["pid"]:
+                        try_killpg(e["pid"], sig)
+                    print("Job <%s> is being signaled" % element_id(j, index))
                     continue
                 e["kill"] = True
                 print("Job <%s> is being terminated" % element_id(j, index))
