@@ -184,7 +184,53 @@ class LsfRunTest {
 
   @Test
   void aKilledElementsBlockIsRunAgainAndTheRunCompletes() throws Exception {
-    String name = runName("bkill");
+    aHungBlocksElementIsHit("bkill", job -> {
+      LsfCluster.Output kill = lsf.run("bkill", job);
+      assertEquals(0, kill.exitCode(), kill.text());
+      assertTrue(kill.text().contains("Job <" + job + "> is being terminated"), kill.text());
+    });
+  }
+
+  /**
+   * LSF's walltime warning ({@code -wa USR1}, sent {@code -wt} before the run limit) goes to every
+   * process of the job, so the running block's command dies of it as the worker starts to drain.
+   * The test sends it as LSF would, with {@code bkill -s USR1}, once the block is known to run
+   * (the stand-in keeps no run limit). The worker drains and exits 0; its block goes back as a
+   * hand-back ("walltime drain"), not as a failure of the command (exit 138), and runs again in
+   * another element; the drain is no lost worker.
+   */
+  @Test
+  void theWalltimeWarningDrainsAnElementAndItsBlockIsHandedBackNotFailed() throws Exception {
+    String job = aHungBlocksElementIsHit("warning", element -> {
+      LsfCluster.Output warn = lsf.run("bkill", "-s", "USR1", element);
+      assertEquals(0, warn.exitCode(), warn.text());
+      assertTrue(warn.text().contains("Job <" + element + "> is being signaled"), warn.text());
+    });
+    List<String> failures = LauncherRun.lines(tmp.resolve("run/events.jsonl")).stream()
+        .filter(l -> l.contains("\"event\":\"block_failed\"")).toList();
+    assertTrue(failures.stream().anyMatch(l -> l.contains("\"block_id\":0,") && l.contains("walltime drain")),
+        "block 0 was handed back by the draining worker: " + failures);
+    assertTrue(failures.stream().noneMatch(l -> l.contains("exited with code")),
+        "no block failed with the warning's signal as its exit code: " + failures);
+    String summary = Files.readString(tmp.resolve("run/summary.json"));
+    assertFalse(summary.contains("worker_losses"), "a drain is no lost worker: " + summary);
+    String elementLog = Files.readString(tmp.resolve("run/logs/a/" + job.replace("[", "_").replace("]", "") + ".err"));
+    assertTrue(elementLog.contains("walltime is near; handing back and leaving"), elementLog);
+  }
+
+  /** What a test does to the element that runs the hung block. */
+  private interface ElementAction {
+    void on(String element) throws Exception;
+  }
+
+  /**
+   * A run of 12 blocks on two elements whose block at offset 0 hangs in its first attempt; once it
+   * runs, {@code hit} is done to its element. The run must complete with no job left: every block
+   * once, but those in flight in that element, and block 0 once more, in another element. Returns
+   * the element that was hit.
+   */
+  private String aHungBlocksElementIsHit(String what, ElementAction hit) throws Exception {
+    String name = runName(what);
     String prefix = "daisy-" + name + "-";
     Path started = tmp.resolve("started.txt");
     Path blocks = tmp.resolve("blocks.txt");
@@ -200,81 +246,24 @@ class LsfRunTest {
       String[] first = LauncherRun.lines(started).stream()
           .filter(l -> l.startsWith("0 ") && l.split(" ")[2].equals("1")).findFirst().orElseThrow().split(" ");
       String job = first[3];
-      LsfCluster.Output kill = lsf.run("bkill", job);
-      assertEquals(0, kill.exitCode(), kill.text());
-      assertTrue(kill.text().contains("Job <" + job + "> is being terminated"), kill.text());
+      hit.on(job);
 
       int code = r.awaitExit(RUN_TIMEOUT);
       assertEquals(0, code, r.output());
       assertEquals(List.of(), lsf.jobs(prefix));
       List<String> done = LauncherRun.lines(blocks);
       assertEquals(12, new HashSet<>(done).size(), "every block done: " + done);
-      Set<String> inKilledJob = LauncherRun.lines(started).stream().map(l -> l.split(" "))
+      Set<String> inHitJob = LauncherRun.lines(started).stream().map(l -> l.split(" "))
           .filter(f -> f[3].equals(job)).map(f -> "a " + f[1]).collect(Collectors.toSet());
       for (String line : new HashSet<>(done)) {
         long times = done.stream().filter(line::equals).count();
-        assertTrue(times == 1 || inKilledJob.contains(line), line + " ran " + times + " times: " + done);
+        assertTrue(times == 1 || inHitJob.contains(line), line + " ran " + times + " times: " + done);
       }
       List<String[]> again = LauncherRun.lines(started).stream().map(l -> l.split(" "))
           .filter(f -> f[0].equals("0") && !f[2].equals("1")).toList();
       assertEquals(1, again.size(), "the block at offset 0 ran once more: " + LauncherRun.lines(started));
       assertNotEquals(job, again.get(0)[3], "in another element");
-    } finally {
-      r.kill();
-      lsf.cancelAll(prefix);
-    }
-  }
-
-  /**
-   * LSF's walltime warning ({@code -wa USR1}, sent {@code -wt} before the run limit) goes to every
-   * process of the job, so the running block's command dies of it as the worker starts to drain.
-   * The test sends it as LSF would, with {@code bkill -s USR1}, once the block is known to run
-   * (the stand-in keeps no run limit). The worker drains and exits 0; its block goes back as a
-   * hand-back ("walltime drain"), not as a failure of the command (exit 138), and runs again in
-   * another element; the drain is no lost worker.
-   */
-  @Test
-  void theWalltimeWarningDrainsAnElementAndItsBlockIsHandedBackNotFailed() throws Exception {
-    String name = runName("warning");
-    String prefix = "daisy-" + name + "-";
-    Path started = tmp.resolve("started.txt");
-    Path blocks = tmp.resolve("blocks.txt");
-    Path config = config(name, LauncherRun.JAVA, 10, "", 120, """
-        echo "$DAISY_WRITE_OFFSET $DAISY_BLOCK_ID $DAISY_ATTEMPT ${LSB_JOBID}[${LSB_JOBINDEX}]" >> "%s"
-        if [ "$DAISY_WRITE_OFFSET" = 0 ] && [ "$DAISY_ATTEMPT" = 1 ]; then sleep 600; fi
-        echo "$DAISY_TASK $DAISY_BLOCK_ID" >> "%s"
-        """.formatted(started, blocks));
-    LauncherRun r = start("launch", config);
-    try {
-      r.await("the first attempt of the block at offset 0", RUN_TIMEOUT,
-          () -> LauncherRun.lines(started).stream().anyMatch(l -> l.startsWith("0 ") && l.split(" ")[2].equals("1")));
-      String[] first = LauncherRun.lines(started).stream()
-          .filter(l -> l.startsWith("0 ") && l.split(" ")[2].equals("1")).findFirst().orElseThrow().split(" ");
-      String job = first[3];
-      LsfCluster.Output warn = lsf.run("bkill", "-s", "USR1", job);
-      assertEquals(0, warn.exitCode(), warn.text());
-      assertTrue(warn.text().contains("Job <" + job + "> is being signaled"), warn.text());
-
-      int code = r.awaitExit(RUN_TIMEOUT);
-      assertEquals(0, code, r.output());
-      assertEquals(List.of(), lsf.jobs(prefix));
-      List<String> done = LauncherRun.lines(blocks);
-      assertEquals(12, new HashSet<>(done).size(), "every block done: " + done);
-      List<String[]> again = LauncherRun.lines(started).stream().map(l -> l.split(" "))
-          .filter(f -> f[0].equals("0") && !f[2].equals("1")).toList();
-      assertEquals(1, again.size(), "the block at offset 0 ran once more: " + LauncherRun.lines(started));
-      assertNotEquals(job, again.get(0)[3], "in another element");
-
-      List<String> failures = LauncherRun.lines(tmp.resolve("run/events.jsonl")).stream()
-          .filter(l -> l.contains("\"event\":\"block_failed\"")).toList();
-      assertTrue(failures.stream().anyMatch(l -> l.contains("\"block_id\":0,") && l.contains("walltime drain")),
-          "block 0 was handed back by the draining worker: " + failures);
-      assertTrue(failures.stream().noneMatch(l -> l.contains("exited with code")),
-          "no block failed with the warning's signal as its exit code: " + failures);
-      String summary = Files.readString(tmp.resolve("run/summary.json"));
-      assertFalse(summary.contains("worker_losses"), "a drain is no lost worker: " + summary);
-      String elementLog = Files.readString(tmp.resolve("run/logs/a/" + job.replace("[", "_").replace("]", "") + ".err"));
-      assertTrue(elementLog.contains("walltime is near; handing back and leaving"), elementLog);
+      return job;
     } finally {
       r.kill();
       lsf.cancelAll(prefix);
