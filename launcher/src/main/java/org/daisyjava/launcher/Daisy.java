@@ -7,11 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 import org.daisyjava.launcher.backend.InProcessBackend;
 import org.daisyjava.launcher.config.PipelineConfig;
 import org.daisyjava.launcher.config.TaskConfig;
@@ -81,12 +84,15 @@ public final class Daisy {
     }
     Map<String, TaskResult> results = new LinkedHashMap<>();
     for (TaskSnapshot t : r.snapshot().tasks()) {
-      TaskCounts c = t.counts();
-      results.put(t.name(), new TaskResult(c.total(), c.completed(), c.skipped(), c.failed(), c.orphaned(),
-          c.retries()));
+      results.put(t.name(), result(t.counts()));
     }
     return new RunResult(Collections.unmodifiableMap(results),
         r.snapshot().failures().stream().map(Daisy::failure).toList(), r.state(), r.exitCode());
+  }
+
+  /** The scheduler's counts of a task as the API's. */
+  static TaskResult result(TaskCounts c) {
+    return new TaskResult(c.total(), c.completed(), c.skipped(), c.failed(), c.orphaned(), c.retries());
   }
 
   /** The scheduler's failure record as the API's: a block's (id >= 0) or a whole task's. */
@@ -150,9 +156,19 @@ public final class Daisy {
      * launcher does, and those types may change between versions (docs/java-api.md).
      */
     public Options withListener(RunListener listener) {
-      List<RunListener> all = new java.util.ArrayList<>(listeners);
-      all.add(java.util.Objects.requireNonNull(listener));
+      List<RunListener> all = new ArrayList<>(listeners);
+      all.add(Objects.requireNonNull(listener));
       return new Options(name, runDir, resume, heartbeatInterval, heartbeatLiveness, output, List.copyOf(all));
+    }
+
+    /**
+     * Adds a callback that is told how far the run has got ({@link Progress}): when a count
+     * changes, at most about every 50 ms, and once at the end. It is called on the launcher's
+     * supervising thread, so it must return quickly; one that throws is logged and called again
+     * at the next change.
+     */
+    public Options withProgress(Consumer<Progress> callback) {
+      return withListener(new ProgressReporter(Objects.requireNonNull(callback)));
     }
 
     /** Where the end-of-run summary goes (default: nowhere). */

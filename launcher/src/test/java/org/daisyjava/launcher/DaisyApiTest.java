@@ -2,6 +2,7 @@ package org.daisyjava.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,5 +128,75 @@ class DaisyApiTest {
     assertEquals(ExitCode.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains(dir.resolve("run").toString()), e.getMessage());
     assertEquals(4, ran.get(), "no block ran in the aborted run");
+  }
+
+  /**
+   * The progress callback hears of every change in order and once more at the end, whose counts
+   * are the result's. The blocks take a few milliseconds each, so a run spans many ticks; how
+   * many calls that makes is up to the machine, and is not asserted.
+   */
+  @Test
+  void progressIsToldOfChangesInOrderAndOnceAtTheEndWithTheResultsCounts(@TempDir Path dir) throws Exception {
+    List<Progress> heard = Collections.synchronizedList(new ArrayList<>());
+    Task a = Task.builder("a")
+        .totalRoi(roi(new long[] {0}, new long[] {400}))
+        .readRoi(roi(new long[] {-10}, new long[] {30}))
+        .writeRoi(roi(new long[] {0}, new long[] {10}))
+        .numWorkers(2)
+        .process(block -> Thread.sleep(3))
+        .build();
+    Task b = Task.builder("b")
+        .totalRoi(roi(new long[] {0}, new long[] {400}))
+        .readRoi(roi(new long[] {0}, new long[] {10}))
+        .writeRoi(roi(new long[] {0}, new long[] {10}))
+        .upstream(a)
+        .process(block -> Thread.sleep(1))
+        .build();
+    RunResult r = Daisy.run(List.of(a, b), Daisy.Options.defaults()
+        .withRunDir(dir.resolve("run")).withProgress(heard::add));
+    assertTrue(r.succeeded(), r.toString());
+
+    List<Progress> calls = List.copyOf(heard);
+    Progress end = calls.get(calls.size() - 1);
+    assertTrue(end.ended(), "the last call is the end: " + end);
+    assertEquals(1, calls.stream().filter(Progress::ended).count(), "one end");
+    assertEquals(List.of("a", "b"), List.copyOf(end.tasks().keySet()), "in the pipeline's order");
+    for (String task : List.of("a", "b")) {
+      assertEquals(r.tasks().get(task), end.tasks().get(task).counts());
+      assertEquals(0, end.tasks().get(task).running());
+    }
+    assertEquals(1.0, end.fraction());
+    for (int i = 1; i < calls.size(); i++) {
+      Progress before = calls.get(i - 1);
+      Progress now = calls.get(i);
+      assertTrue(now.elapsed().compareTo(before.elapsed()) >= 0, "time runs forward");
+      if (!now.ended()) {
+        assertNotEquals(before.tasks(), now.tasks(), "call " + i + " tells of no change");
+      }
+      for (String task : List.of("a", "b")) {
+        assertTrue(now.tasks().get(task).counts().completed() >= before.tasks().get(task).counts().completed(),
+            "completed never goes back: " + before + " then " + now);
+      }
+      assertTrue(now.fraction() >= before.fraction(), "the bar never goes back");
+    }
+  }
+
+  /** A callback that throws is logged; the run goes on, and the callback hears of it again. */
+  @Test
+  void aProgressCallbackThatThrowsDoesNotStopTheRun(@TempDir Path dir) throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Task t = Task.builder("t")
+        .totalRoi(roi(new long[] {0}, new long[] {40}))
+        .readRoi(roi(new long[] {0}, new long[] {10}))
+        .writeRoi(roi(new long[] {0}, new long[] {10}))
+        .process(block -> {})
+        .build();
+    RunResult r = Daisy.run(List.of(t), Daisy.Options.defaults().withRunDir(dir.resolve("run"))
+        .withProgress(p -> {
+          calls.incrementAndGet();
+          throw new IllegalStateException("a broken progress bar");
+        }));
+    assertTrue(r.succeeded(), r.toString());
+    assertTrue(calls.get() >= 2, "told at the start and at the end: " + calls.get());
   }
 }

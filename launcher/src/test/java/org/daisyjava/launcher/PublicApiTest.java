@@ -41,7 +41,7 @@ class PublicApiTest {
   private static final List<Class<?>> API = List.of(
       Daisy.class, Daisy.Options.class, Task.class, Task.Builder.class, RunResult.class,
       RunResult.Failure.class, RunResult.BlockFailure.class, RunResult.TaskFailure.class, TaskResult.class,
-      RunAbortedException.class,
+      RunAbortedException.class, Progress.class, Progress.TaskProgress.class,
       BlockFunction.class, BlockCheck.class, WorkerContext.class,
       Block.class, Roi.class, Roi.Snap.class, Coordinate.class, Fit.class,
       ZarrArray.class, ZarrGroup.class, ArrayBlock.class,
