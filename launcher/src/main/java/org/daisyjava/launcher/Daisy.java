@@ -61,7 +61,7 @@ public final class Daisy {
         checks.put(t.name(), t.check());
       }
       return new TaskConfig(t.geometry(), null, t.numWorkers(), t.maxRetries(), t.timeout(), null,
-          null, null, null, PipelineConfig.defaultBatch(), 0);
+          null, t.maxFailures(), null, PipelineConfig.defaultBatch(), 0);
     }).toList();
     Path runDir = options.runDir;
     if (runDir == null) {

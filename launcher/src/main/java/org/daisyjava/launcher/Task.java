@@ -6,6 +6,7 @@ import java.util.List;
 import org.daisyjava.core.Roi;
 import org.daisyjava.core.Fit;
 import org.daisyjava.scheduler.graph.TaskGeometry;
+import org.daisyjava.scheduler.state.FailureLimit;
 import org.daisyjava.worker.BlockCheck;
 import org.daisyjava.worker.BlockFunction;
 
@@ -28,6 +29,7 @@ public final class Task {
   private final int numWorkers;
   private final int maxRetries;
   private final Duration timeout;
+  private final FailureLimit maxFailures;
   private final BlockFunction process;
   private final BlockCheck check;
 
@@ -37,6 +39,7 @@ public final class Task {
     this.numWorkers = b.numWorkers;
     this.maxRetries = b.maxRetries;
     this.timeout = b.timeout;
+    this.maxFailures = b.maxFailures;
     this.process = b.process;
     this.check = b.check;
   }
@@ -66,6 +69,11 @@ public final class Task {
     return timeout;
   }
 
+  /** The scheduler's form of the failure limit; not part of the API. */
+  FailureLimit maxFailures() {
+    return maxFailures;
+  }
+
   public BlockFunction process() {
     return process;
   }
@@ -86,6 +94,7 @@ public final class Task {
     private int numWorkers = 1;
     private int maxRetries = 2;
     private Duration timeout;
+    private FailureLimit maxFailures = FailureLimit.DEFAULT;
     private BlockFunction process;
     private BlockCheck check;
 
@@ -149,6 +158,28 @@ public final class Task {
         throw new IllegalArgumentException("timeout must be positive, got " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * How many blocks may fail for good (after their retries) before the task is given up: its
+     * remaining blocks are not run and the blocks downstream of them are orphaned, so that a task
+     * whose every block fails ends early. Default 10, as {@code max_failures} in a config.
+     */
+    public Builder maxFailures(long blocks) {
+      if (blocks < 0) {
+        throw new IllegalArgumentException("maxFailures must be >= 0, got " + blocks);
+      }
+      this.maxFailures = new FailureLimit.Blocks(blocks);
+      return this;
+    }
+
+    /** As {@link #maxFailures}, as a share of the task's blocks: {@code 5} is 5 % (rounded down). */
+    public Builder maxFailurePercent(double percent) {
+      if (!(percent >= 0 && percent <= 100)) {
+        throw new IllegalArgumentException("maxFailurePercent must be between 0 and 100, got " + percent);
+      }
+      this.maxFailures = new FailureLimit.Share(percent);
       return this;
     }
 

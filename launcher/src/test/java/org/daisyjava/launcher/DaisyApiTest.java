@@ -199,4 +199,40 @@ class DaisyApiTest {
     assertTrue(r.succeeded(), r.toString());
     assertTrue(calls.get() >= 2, "told at the start and at the end: " + calls.get());
   }
+
+  /**
+   * maxFailures and maxFailurePercent give a task up at the first block failed for good beyond
+   * the limit: nothing more of it runs but the blocks already held by its worker (one running,
+   * one prefetched at most, as blocks of 5 ms keep the prefetch at its minimum of two).
+   */
+  @Test
+  void aTaskIsGivenUpAtTheFirstFailureBeyondItsLimit(@TempDir Path dir) throws Exception {
+    record Limit(String label, java.util.function.UnaryOperator<Task.Builder> set, long allowed, String text) {}
+    for (Limit limit : List.of(
+        new Limit("count", b -> b.maxFailures(3), 3, "more than max_failures (3)"),
+        new Limit("share", b -> b.maxFailurePercent(10), 2, "more than max_failures (10% of 20 blocks = 2)"))) {
+      AtomicInteger attempts = new AtomicInteger();
+      Task t = limit.set().apply(Task.builder("t")
+              .totalRoi(roi(new long[] {0}, new long[] {200}))
+              .readRoi(roi(new long[] {0}, new long[] {10}))
+              .writeRoi(roi(new long[] {0}, new long[] {10}))
+              .maxRetries(0)
+              .process(block -> {
+                attempts.incrementAndGet();
+                Thread.sleep(5);
+                throw new IllegalStateException("every block fails");
+              }))
+          .build();
+      RunResult r = Daisy.run(List.of(t), Daisy.Options.defaults().withRunDir(dir.resolve(limit.label())));
+      TaskResult c = r.tasks().get("t");
+      assertEquals(0, c.completed(), limit.label());
+      assertEquals(20, c.failed(), limit.label() + ": the blocks not run count as failed");
+      assertTrue(r.failures().stream().anyMatch(f -> f instanceof RunResult.TaskFailure
+              && f.error().contains(limit.text())), limit.label() + ": " + r.failures());
+      assertTrue(attempts.get() >= limit.allowed() + 1 && attempts.get() <= limit.allowed() + 1 + 2,
+          limit.label() + ": " + attempts.get() + " attempts");
+    }
+    assertThrows(IllegalArgumentException.class, () -> Task.builder("t").maxFailures(-1));
+    assertThrows(IllegalArgumentException.class, () -> Task.builder("t").maxFailurePercent(101));
+  }
 }
