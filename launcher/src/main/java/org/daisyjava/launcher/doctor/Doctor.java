@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -146,7 +145,6 @@ public final class Doctor {
       if (!dryRun) {
         router = zmq.createSocket(SocketType.ROUTER);
         router.setLinger(0);
-        router.setReceiveTimeOut(100);
         port = bind(router, config.scheduler().portLow(), config.scheduler().portHigh());
       }
       List<String> addresses = SchedulerAddresses.of(config.scheduler().hosts(), port);
@@ -185,60 +183,64 @@ public final class Doctor {
     List<String> jobs = new ArrayList<>();
     ProbeReport report = null;
     boolean ran = false;
-    try {
-      CommandRunner.Result r;
+    try (ProbeAnswers answers = ProbeAnswers.start(router, token)) {
       try {
-        Submission probe = new Submission(scriptFile, 1, jobName, dir.resolve("logs"));
-        r = runner.run(grid.submitCommand(probe), grid.submitInput(probe, script), COMMAND_TIMEOUT);
-      } catch (IOException e) {
-        throw new LaunchException(ExitCode.CLUSTER, "cannot submit the probe job: " + e.getMessage());
-      }
-      if (!r.ok()) {
-        throw new LaunchException(ExitCode.CLUSTER, "the probe job was refused (exit code " + r.exitCode() + "): "
-            + r.message());
-      }
-      String jobId;
-      try {
-        jobId = grid.parseJobId(r.stdout());
-      } catch (IllegalArgumentException e) {
-        throw new LaunchException(ExitCode.CLUSTER, e.getMessage());
-      }
-      jobs.addAll(grid.arrayElements(jobId, 1));
-      out.println("daisy-launch doctor: submitted probe job " + jobs.get(0) + " (task " + config.tasks().get(0).name()
-          + "'s directives); it tries " + String.join(", ", addresses));
-      long deadline = System.nanoTime() + wait.toNanos();
-      long nextPoll = 0;
-      JobState shown = null;
-      while (report == null && System.nanoTime() < deadline) {
-        report = serve(router, token);
-        if (report != null) {
-          ran = true;
-          break;
+        CommandRunner.Result r;
+        try {
+          Submission probe = new Submission(scriptFile, 1, jobName, dir.resolve("logs"));
+          r = runner.run(grid.submitCommand(probe), grid.submitInput(probe, script), COMMAND_TIMEOUT);
+        } catch (IOException e) {
+          throw new LaunchException(ExitCode.CLUSTER, "cannot submit the probe job: " + e.getMessage());
         }
-        if (System.nanoTime() >= nextPoll) {
-          nextPoll = System.nanoTime() + config.batch().get(grid.section()).common().pollInterval().toNanos();
-          JobState state = state(grid, runner, jobName, jobs.get(0));
-          if (state != null && state != shown) {
-            out.println("daisy-launch doctor: probe job " + jobs.get(0) + " is " + state);
-            shown = state;
-          }
-          if (state == JobState.GONE) {
-            // a last look: the report may have arrived while squeue ran
-            report = serve(router, token);
-            if (report == null) {
-              ran = shown != null && shown != JobState.PENDING && shown != JobState.HELD || hasLog(dir);
-              report = fromLog(dir);
-              if (report != null) {
-                out.println("daisy-launch doctor: the probe's report did not come back over the network;"
-                    + " read it from the job's log");
-              }
+        if (!r.ok()) {
+          throw new LaunchException(ExitCode.CLUSTER, "the probe job was refused (exit code " + r.exitCode() + "): "
+              + r.message());
+        }
+        String jobId;
+        try {
+          jobId = grid.parseJobId(r.stdout());
+        } catch (IllegalArgumentException e) {
+          throw new LaunchException(ExitCode.CLUSTER, e.getMessage());
+        }
+        jobs.addAll(grid.arrayElements(jobId, 1));
+        out.println("daisy-launch doctor: submitted probe job " + jobs.get(0) + " (task " + config.tasks().get(0).name()
+            + "'s directives); it tries " + String.join(", ", addresses));
+        long deadline = System.nanoTime() + wait.toNanos();
+        long pollInterval = config.batch().get(grid.section()).common().pollInterval().toNanos();
+        long nextPoll = 0;
+        JobState shown = null;
+        while (System.nanoTime() < deadline) {
+          if (System.nanoTime() >= nextPoll) {
+            nextPoll = System.nanoTime() + pollInterval;
+            JobState state = state(grid, runner, jobName, jobs.get(0));
+            if (state != null && state != shown) {
+              out.println("daisy-launch doctor: probe job " + jobs.get(0) + " is " + state);
+              shown = state;
             }
+            // ended: gone from the queue (squeue), or listed as DONE or EXIT (bjobs -a, for an hour)
+            if (state != null && !state.alive()) {
+              // a last look: the report may have arrived while the status command ran
+              report = answers.await(Duration.ZERO);
+              if (report == null) {
+                ran = shown != null && shown != JobState.PENDING && shown != JobState.HELD || hasLog(dir);
+                report = fromLog(dir);
+                if (report != null) {
+                  out.println("daisy-launch doctor: the probe's report did not come back over the network;"
+                      + " read it from the job's log");
+                }
+              }
+              break;
+            }
+          }
+          report = answers.await(Duration.ofNanos(Math.min(nextPoll, deadline) - System.nanoTime()));
+          if (report != null) {
+            ran = true;
             break;
           }
         }
+      } finally {
+        cancel(grid, runner, jobName, jobs);
       }
-    } finally {
-      cancel(grid, runner, jobName, jobs);
     }
     if (report == null) {
       out.println("daisy-launch doctor: " + (ran ? "the probe job ended without a report" : "the probe job did not"
@@ -255,33 +257,6 @@ public final class Doctor {
         + " this machine the compute nodes reach, and if a firewall lies between them, scheduler.port to a range"
         + " it lets through. The probe's files are in " + dir);
     return ExitCode.CLUSTER;
-  }
-
-  /** Answers pings for up to one receive timeout; returns a report if one arrived. */
-  private static ProbeReport serve(ZMQ.Socket router, String token) {
-    byte[] peer = router.recv();
-    if (peer == null) {
-      return null;
-    }
-    List<String> frames = new ArrayList<>();
-    while (router.hasReceiveMore()) {
-      byte[] f = router.recv();
-      if (f != null && frames.size() < 5) {
-        frames.add(new String(f, 0, Math.min(f.length, ProbeReport.MAX_BYTES), StandardCharsets.UTF_8));
-      }
-    }
-    if (DoctorWire.matches(frames, token, DoctorWire.PING)) {
-      reply(router, peer, token, DoctorWire.PONG);
-    } else if (DoctorWire.matches(frames, token, DoctorWire.REPORT) && frames.size() >= 4) {
-      reply(router, peer, token, DoctorWire.THANKS);
-      return ProbeReport.parse(frames.get(3));
-    }
-    return null; // anything else (strays, old probes) is dropped
-  }
-
-  private static void reply(ZMQ.Socket router, byte[] peer, String token, String kind) {
-    router.sendMore(peer);
-    DoctorWire.send(router, token, kind, "");
   }
 
   private static JobState state(GridExecutor grid, CommandRunner runner, String jobName, String job) {
@@ -306,7 +281,8 @@ public final class Doctor {
       runner.run(grid.cancelCommand(jobName, jobs), null, COMMAND_TIMEOUT);
       while (System.nanoTime() < deadline) {
         CommandRunner.Result r = runner.run(grid.statusCommand(jobName), null, COMMAND_TIMEOUT);
-        if (r.ok() && grid.parseStatus(r.stdout()).isEmpty()) {
+        // LSF lists ended jobs (DONE, EXIT) for a while after: those are gone as far as a queue goes
+        if (r.ok() && grid.parseStatus(r.stdout()).values().stream().noneMatch(JobState::alive)) {
           return;
         }
         Thread.sleep(500);

@@ -44,8 +44,18 @@ public final class LauncherRun {
   /** Starts {@code daisy-launch --backend BACKEND OPTIONS CONFIG} with {@code env} added to its environment. */
   public static LauncherRun start(String backend, java.util.Map<String, String> env, Path dir, String label,
       Path config, String... options) throws IOException {
+    return start(null, backend, env, dir, label, config, options);
+  }
+
+  /** As {@link #start(String, java.util.Map, Path, String, Path, String...)}, for {@code daisy-launch COMMAND}. */
+  public static LauncherRun start(String command, String backend, java.util.Map<String, String> env, Path dir,
+      String label, Path config, String... options) throws IOException {
     List<String> argv = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), "org.daisyjava.launcher.Main", "--backend", backend));
+        System.getProperty("java.class.path"), "org.daisyjava.launcher.Main"));
+    if (command != null) {
+      argv.add(command);
+    }
+    argv.addAll(List.of("--backend", backend));
     argv.addAll(List.of(options));
     argv.add(config.toString());
     Path out = dir.resolve(label + ".out");
