@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 
 /**
  * The head's end of the doctor's wire ({@link DoctorWire}), on a thread of its own: answers the
@@ -82,8 +81,10 @@ final class ProbeAnswers implements AutoCloseable {
       while (!closing) {
         serveOne();
       }
-    } catch (ZMQException e) {
-      // the context is closing under us (the doctor was interrupted): nothing is waited for any more
+    } catch (RuntimeException e) {
+      // ZeroMQ's context closing under us (the doctor was interrupted), or a socket that broke:
+      // the doctor's thread then finds no report and reads the probe's log instead
+      System.err.println("daisy-launch doctor: no longer answering the probe: " + e);
     }
   }
 
