@@ -30,7 +30,8 @@ final class JobSignal {
   static final String GRACE_PROPERTY = "daisy.worker.jobSignalGrace";
   /**
    * Far longer than a JVM takes to run its shutdown hooks, even on a loaded node; far shorter than
-   * the batch systems wait before SIGKILL (SLURM's KillWait: 30 s; LSF: 10 s).
+   * the batch systems wait before SIGKILL (SLURM's KillWait: 30 s by default; LSF's
+   * JOB_TERMINATE_INTERVAL: 10 s by default).
    */
   static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
