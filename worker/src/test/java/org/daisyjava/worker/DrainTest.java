@@ -40,8 +40,7 @@ class DrainTest {
         scheduler.sendBlock(block("t", 1), 1);
         ProcessHandle sleep = awaitDescendant(worker.toHandle(), "sleep");
 
-        Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(worker.pid())).start();
-        assertEquals(0, kill.waitFor(), "kill -USR1");
+        WorkerProcess.signal("USR1", worker.pid());
         Message m = scheduler.next();
         while (m instanceof Acquire) {
           m = scheduler.next();

@@ -78,12 +78,12 @@ class WorkerMainProcessTest {
       try {
         ProcessHandle sleep = startSleepingBlockWithOneQueued(scheduler, worker, kind, started);
 
-        kill(signal, sleep.pid()); // the block's process first
+        WorkerProcess.signal(signal, sleep.pid()); // the block's process first
         LeavingTest.awaitGone(sleep.pid());
         // without the grace the failure goes out at once
         Message early = scheduler.nextWithin(Duration.ofMillis(500));
         assertNull(early, "nothing is reported before the worker hears its own signal");
-        kill(signal, worker.pid());
+        WorkerProcess.signal(signal, worker.pid());
         Message m = scheduler.next();
         while (m instanceof Acquire) {
           m = scheduler.next();
@@ -97,11 +97,6 @@ class WorkerMainProcessTest {
         worker.destroyForcibly();
       }
     }
-  }
-
-  private static void kill(String signal, long pid) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
-    assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
   }
 
   /** The same SIGTERM with no stop of the worker after it: the block fails, once the grace is over. */

@@ -35,4 +35,12 @@ final class WorkerProcess {
         .redirectError(dir.resolve("worker.err").toFile())
         .start();
   }
+
+  /** Sends {@code signal} (a name: TERM, USR1) to process {@code pid}, as a batch system would. */
+  static void signal(String signal, long pid) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -" + signal + " " + pid + " failed");
+    }
+  }
 }

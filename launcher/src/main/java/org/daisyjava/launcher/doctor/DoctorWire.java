@@ -41,13 +41,28 @@ final class DoctorWire {
     }
     List<String> frames = new ArrayList<>();
     frames.add(frame(first));
+    readRest(s, frames);
+    return frames;
+  }
+
+  /**
+   * The rest of a message whose first frame was read already (a ROUTER's peer identity, which is
+   * bytes, not text): its frames, bounded as in {@link #receive}.
+   */
+  static List<String> rest(ZMQ.Socket s) {
+    List<String> frames = new ArrayList<>();
+    readRest(s, frames);
+    return frames;
+  }
+
+  /** Reads the message's remaining frames, keeping them while {@code frames} holds fewer than MAX_FRAMES. */
+  private static void readRest(ZMQ.Socket s, List<String> frames) {
     while (s.hasReceiveMore()) {
       byte[] f = s.recv();
       if (frames.size() < MAX_FRAMES && f != null) {
         frames.add(frame(f));
       }
     }
-    return frames;
   }
 
   /** True if {@code frames} (without a routing identity) is a {@code kind} message of this doctor run. */

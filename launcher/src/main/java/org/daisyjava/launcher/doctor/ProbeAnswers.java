@@ -1,8 +1,6 @@
 package org.daisyjava.launcher.doctor;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -94,13 +92,7 @@ final class ProbeAnswers implements AutoCloseable {
     if (peer == null) {
       return;
     }
-    List<String> frames = new ArrayList<>();
-    while (router.hasReceiveMore()) {
-      byte[] f = router.recv();
-      if (f != null && frames.size() < 5) {
-        frames.add(new String(f, 0, Math.min(f.length, ProbeReport.MAX_BYTES), StandardCharsets.UTF_8));
-      }
-    }
+    List<String> frames = DoctorWire.rest(router);
     if (DoctorWire.matches(frames, token, DoctorWire.PING)) {
       reply(peer, DoctorWire.PONG);
     } else if (DoctorWire.matches(frames, token, DoctorWire.REPORT) && frames.size() >= 4) {
